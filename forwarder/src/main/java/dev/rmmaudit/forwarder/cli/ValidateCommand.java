@@ -1,0 +1,60 @@
+package dev.rmmaudit.forwarder.cli;
+
+import dev.rmmaudit.forwarder.config.ConfigException;
+import dev.rmmaudit.forwarder.config.Env;
+import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.SinkConfig;
+import dev.rmmaudit.forwarder.config.SyslogSinkConfig;
+import dev.rmmaudit.forwarder.mapping.MappingLoader;
+import dev.rmmaudit.forwarder.mapping.Mappings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Checks a configuration and the mappings it loads, without touching the network or the database. */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = "Check a configuration file and the mappings it loads; touches no database or network. "
+                + "Lists every problem with its file, line, key and what is allowed.",
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the configuration is valid", "2:the configuration is invalid (problems listed)"})
+final class ValidateCommand implements Callable<Integer> {
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
+    Path config;
+
+    @Override
+    public Integer call() {
+        List<String> problems = new ArrayList<>();
+        ForwarderConfig c = null;
+        try {
+            c = ForwarderConfig.load(config, Env.system());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        Mappings mappings = null;
+        try {
+            mappings = MappingLoader.load(c == null ? null : c.mappingsDir());
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+        }
+        if (c != null) {
+            for (SinkConfig s : c.sinks()) {
+                if (s instanceof SyslogSinkConfig sys && sys.tls().caFile() != null
+                        && !Files.isReadable(sys.tls().caFile())) {
+                    problems.add(config + " sinks." + s.name() + ".tls.caFile: cannot read " + sys.tls().caFile());
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            System.err.println(config + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+            problems.forEach(p -> System.err.println("  " + p));
+            return ExitCodes.INVALID;
+        }
+        System.out.println(config + ": valid (" + c.sinks().size() + " sinks, " + mappings.tables().size()
+                + " table mappings)");
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,96 @@
+package dev.rmmaudit.forwarder.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The whole configuration of one forwarder, read from a YAML file.
+ *
+ * <p>Relative paths in the file are resolved against the directory the file is in, so a service started
+ * from any working directory behaves the same.
+ *
+ * @param mappingsDir a directory whose {@code *.yml} files override or add to the built-in mappings, or null
+ * @param deadLetterFile where rows that cannot be mapped are written (JSON lines), with the reason
+ */
+public record ForwarderConfig(
+        AutomateSourceConfig source,
+        List<SinkConfig> sinks,
+        Path mappingsDir,
+        Path deadLetterFile) {
+
+    /** Reads and checks {@code file}; throws a {@link ConfigException} listing every problem. */
+    public static ForwarderConfig load(Path file, Env env) {
+        Problems problems = new Problems();
+        ConfigNode root = ConfigNode.parse(file, env, problems);
+        problems.throwIfAny();
+        Path base = file.toAbsolutePath().getParent();
+        ForwarderConfig config = read(root, base);
+        problems.throwIfAny();
+        return config;
+    }
+
+    /** Reads a parsed configuration; problems are recorded in the node's {@link Problems}. */
+    public static ForwarderConfig read(ConfigNode root, Path baseDir) {
+        if (!root.isMap()) {
+            root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile");
+            return null;
+        }
+        ConfigNode sourceNode = root.child("source");
+        AutomateSourceConfig source = null;
+        if (!sourceNode.isPresent()) {
+            root.problem("missing required key 'source'");
+        } else {
+            String type = sourceNode.choice("type", null, "automate");
+            if (type == null && !sourceNode.has("type")) {
+                sourceNode.problem("missing required key 'type' (allowed: automate)");
+            }
+            source = AutomateSourceConfig.read(sourceNode, baseDir);
+        }
+        List<SinkConfig> sinks = readSinks(root, baseDir);
+        String mappings = root.string("mappings", null);
+        Path state = source == null ? baseDir.resolve("state") : source.stateDir();
+        String dead = root.string("deadLetterFile", null);
+        root.rejectUnknownKeys();
+        return new ForwarderConfig(source, sinks,
+                mappings == null ? null : baseDir.resolve(mappings).normalize(),
+                dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize());
+    }
+
+    private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir) {
+        List<ConfigNode> nodes = root.list("sinks");
+        if (nodes.isEmpty()) {
+            root.problem("missing 'sinks': at least one sink is needed (types: syslog, stdout, file)");
+        }
+        List<SinkConfig> sinks = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            ConfigNode n = nodes.get(i);
+            String name = n.string("name", "sink" + (i + 1));
+            if (!names.add(name)) {
+                n.child("name").problem("sink name '" + name + "' is used twice; names must be unique");
+            }
+            String type = n.choice("type", null, "syslog", "stdout", "file");
+            if (type == null) {
+                if (!n.has("type")) {
+                    n.problem("missing required key 'type' (allowed: syslog, stdout, file)");
+                }
+                continue;
+            }
+            String format = n.choice("format", type.equals("file") ? "json" : "cef", "cef", "json");
+            SinkConfig sink = switch (type) {
+                case "syslog" -> SyslogSinkConfig.read(n, name, format, baseDir);
+                case "file" -> {
+                    String path = n.requiredString("path");
+                    yield new FileSinkConfig(name, format, path == null ? null : baseDir.resolve(path).normalize());
+                }
+                default -> new StdoutSinkConfig(name, format);
+            };
+            n.rejectUnknownKeys();
+            sinks.add(sink);
+        }
+        return sinks;
+    }
+}

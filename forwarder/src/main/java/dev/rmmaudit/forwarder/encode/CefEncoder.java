@@ -1,0 +1,195 @@
+package dev.rmmaudit.forwarder.encode;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import java.net.Inet6Address;
+import java.util.Map;
+
+/**
+ * ArcSight CEF 0: {@code CEF:0|Vendor|Product|Version|SignatureID|Name|Severity|Extension}.
+ *
+ * <p>Escaping is a security property: a user named {@code x suser=admin} must not forge a field. Header
+ * fields escape {@code \} and {@code |}; extension values escape {@code \}, {@code =}, newline and carriage
+ * return. Other control characters, which the format does not define, are written as the text
+ * {@code \}{@code uXXXX} (then escaped), so that nothing a C parser could stop at reaches the wire. Values
+ * are cut to each key's length limit before escaping, never inside a character.
+ */
+public final class CefEncoder implements Encoder {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String version;
+
+    public CefEncoder(String version) {
+        this.version = version;
+    }
+
+    @Override
+    public String encode(SecurityEvent e) {
+        StringBuilder out = new StringBuilder(512);
+        out.append("CEF:0|");
+        header(out, vendor(e.module()), 63).append('|');
+        header(out, product(e.module()), 63).append('|');
+        header(out, version, 31).append('|');
+        header(out, e.action(), 1023).append('|');
+        header(out, e.name(), 512).append('|');
+        out.append(e.severity()).append('|');
+        Extension x = new Extension(out);
+        x.put("rt", Long.toString(e.time().toEpochMilli()), 32);
+        x.put("act", e.action(), 63);
+        x.put("outcome", e.outcome().label(), 63);
+        x.put("cat", e.category(), 1023);
+        x.put("suser", e.actor(), 1023);
+        x.put("duser", e.targetUserName(), 1023);
+        x.put("duid", e.targetUserId(), 1023);
+        address(x, e.sourceAddress());
+        x.put("externalId", e.id(), 40);
+        x.put("deviceExternalId", e.origin() == null ? null : e.origin().server(), 255);
+        x.put("msg", e.message(), 1023);
+        x.custom(1, "userClasses", e.targetGroups().isEmpty() ? null : String.join(",", e.targetGroups()));
+        x.custom(2, "superAdminBefore", e.superAdminBefore() == null ? null : e.superAdminBefore().toString());
+        x.custom(3, "superAdminAfter", e.superAdminAfter() == null ? null : e.superAdminAfter().toString());
+        x.custom(4, "changes", e.changes().isEmpty() ? null : changesJson(e));
+        x.custom(5, "details", detailsJson(e));
+        x.custom(6, "origin", e.origin() == null ? e.dataset() : e.dataset() + " " + e.origin().position());
+        return out.toString();
+    }
+
+    private static String vendor(String module) {
+        return module == null ? "rmm-audit" : "ConnectWise";
+    }
+
+    private static String product(String module) {
+        if (module == null) {
+            return "forwarder";
+        }
+        return switch (module) {
+            case "automate" -> "Automate";
+            case "screenconnect" -> "ScreenConnect";
+            default -> module;
+        };
+    }
+
+    private static void address(Extension x, String address) {
+        if (address == null || address.isEmpty()) {
+            return;
+        }
+        if (address.indexOf(':') >= 0 && isIpv6(address)) {
+            x.put("c6a2", address, 64);
+            x.put("c6a2Label", "Source IPv6 Address", 1023);
+        } else if (address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            x.put("src", address, 15);
+        } else {
+            x.put("shost", address, 1023);
+        }
+    }
+
+    private static boolean isIpv6(String s) {
+        if (!s.matches("[0-9A-Fa-f:.%a-zA-Z]+")) {
+            return false;
+        }
+        try {
+            return java.net.InetAddress.getByName(s) instanceof Inet6Address;
+        } catch (java.net.UnknownHostException | SecurityException e) {
+            return false;
+        }
+    }
+
+    private static String changesJson(SecurityEvent e) {
+        ObjectNode n = JSON.createObjectNode();
+        e.changes().forEach((k, c) -> n.putObject(k).put("from", c.from()).put("to", c.to()));
+        return n.toString();
+    }
+
+    private static String detailsJson(SecurityEvent e) {
+        if (e.attributes().isEmpty() && e.targetUserEmail() == null) {
+            return null;
+        }
+        ObjectNode n = JSON.createObjectNode();
+        if (e.targetUserEmail() != null) {
+            n.put("target.email", e.targetUserEmail());
+        }
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            n.put(a.getKey(), a.getValue());
+        }
+        return n.toString();
+    }
+
+    private static StringBuilder header(StringBuilder out, String value, int max) {
+        String v = truncate(value == null ? "" : value, max);
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '|' -> out.append("\\|");
+                case '\n', '\r' -> out.append(' ');
+                default -> control(out, c);
+            }
+        }
+        return out;
+    }
+
+    /** Appends one extension value, escaped. */
+    static void extensionValue(StringBuilder out, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '=' -> out.append("\\=");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                default -> control(out, c);
+            }
+        }
+    }
+
+    private static void control(StringBuilder out, char c) {
+        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+            out.append("\\\\u").append(String.format("%04x", (int) c));
+        } else {
+            out.append(c);
+        }
+    }
+
+    /** Cuts {@code s} to at most {@code max} characters without splitting a surrogate pair. */
+    static String truncate(String s, int max) {
+        if (s.length() <= max) {
+            return s;
+        }
+        int end = max;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
+    /** Writes {@code key=value} pairs separated by spaces, skipping empty values. */
+    private static final class Extension {
+        private final StringBuilder out;
+        private boolean first = true;
+
+        Extension(StringBuilder out) {
+            this.out = out;
+        }
+
+        void put(String key, String value, int max) {
+            if (value == null || value.isEmpty()) {
+                return;
+            }
+            if (!first) {
+                out.append(' ');
+            }
+            first = false;
+            out.append(key).append('=');
+            extensionValue(out, truncate(value, max));
+        }
+
+        void custom(int n, String label, String value) {
+            if (value == null || value.isEmpty()) {
+                return;
+            }
+            put("cs" + n + "Label", label, 1023);
+            put("cs" + n, value, 4000);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package dev.rmmaudit.forwarder.mapping;
+
+import dev.rmmaudit.forwarder.event.EventIds;
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.event.SecurityEvent.Change;
+import dev.rmmaudit.forwarder.mapping.AutomateDirectory.User;
+import dev.rmmaudit.forwarder.source.RowChange;
+import dev.rmmaudit.forwarder.source.RowChange.Op;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Where a row becomes events: applies a table's mapping to one row change, enriches the events from the
+ * {@link AutomateDirectory}, then brings the directory up to date with the change.
+ *
+ * <p>SuperAdmin flags are computed from the row's own before and after images plus the other table's
+ * current state, so a replay after a restart (at-least-once) detects the same flips as the first pass.
+ */
+public final class EventMapper {
+    static final String REDACTED = "[redacted]";
+
+    private final Mappings mappings;
+    private final AutomateDirectory directory;
+
+    public EventMapper(Mappings mappings, AutomateDirectory directory) {
+        this.mappings = mappings;
+        this.directory = directory;
+        mappings.withRole("automate", "userclasses").ifPresent(m -> directory.superAdminMask(m.superAdminMask()));
+    }
+
+    public AutomateDirectory directory() {
+        return directory;
+    }
+
+    /** The events for one change of a table of {@code module}; none when the table has no mapping. */
+    public List<SecurityEvent> map(String module, RowChange change) {
+        TableMapping m = mappings.find(module, change.table()).orElse(null);
+        if (m == null) {
+            return List.of();
+        }
+        Row row = new Row(m, change);
+        List<SecurityEvent> events = new ArrayList<>();
+        for (EventSpec spec : m.events()) {
+            for (Match match : evaluate(spec.when(), row)) {
+                events.add(build(spec, row, match));
+            }
+        }
+        update(row);
+        return events;
+    }
+
+    /** A row change with secrets removed and the role's derived facts. */
+    private final class Row {
+        final TableMapping m;
+        final RowChange c;
+        final Map<String, Object> before;
+        final Map<String, Object> after;
+        final Set<String> secretsChanged = new HashSet<>();
+        final String key;
+        List<String> classesBefore = List.of();
+        List<String> classesAfter = List.of();
+
+        Row(TableMapping m, RowChange c) {
+            this.m = m;
+            this.c = c;
+            this.before = withoutSecrets(c.before());
+            this.after = withoutSecrets(c.after());
+            for (String s : m.secrets()) {
+                if (c.op() == Op.UPDATE && Values.differ(c.before().get(s), c.after().get(s))) {
+                    secretsChanged.add(s.toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            this.key = Values.text(current().get(m.key()));
+            if (m.role().equals("users")) {
+                classesBefore = Values.list(before.get(m.column("classes")));
+                classesAfter = Values.list(after.get(m.column("classes")));
+            }
+        }
+
+        Map<String, Object> current() {
+            return c.op() == Op.DELETE ? before : after;
+        }
+
+        String value(String logical) {
+            return Values.text(current().get(m.column(logical)));
+        }
+
+        private Map<String, Object> withoutSecrets(Map<String, Object> row) {
+            Map<String, Object> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            row.forEach((k, v) -> {
+                if (!m.isSecret(k)) {
+                    out.put(k, v);
+                }
+            });
+            return out;
+        }
+    }
+
+    private List<Match> evaluate(Condition when, Row r) {
+        Op op = r.c.op();
+        String col = when.column() == null ? null : r.m.column(when.column());
+        switch (when.kind()) {
+            case CREATED:
+                return op == Op.CREATE ? List.of(Match.single()) : List.of();
+            case DELETED:
+                return op == Op.DELETE ? List.of(Match.single()) : List.of();
+            case UPDATED:
+                return op == Op.UPDATE ? List.of(Match.single()) : List.of();
+            default:
+                break;
+        }
+        return switch (when.kind()) {
+            case BECAME, CEASED -> superAdminFlips(r, when.kind() == Condition.Kind.BECAME);
+            default -> op != Op.UPDATE ? List.of() : updateMatches(when, r, col);
+        };
+    }
+
+    private List<Match> updateMatches(Condition when, Row r, String col) {
+        if (r.m.isSecret(col)) {
+            return when.kind() == Condition.Kind.CHANGED && r.secretsChanged.contains(col.toLowerCase(
+                    java.util.Locale.ROOT)) ? List.of(Match.ofChange(col, new Change(REDACTED, REDACTED))) : List.of();
+        }
+        Object b = r.before.get(col);
+        Object a = r.after.get(col);
+        Change change = new Change(Values.text(b), Values.text(a));
+        return switch (when.kind()) {
+            case CHANGED -> Values.differ(b, a) ? List.of(Match.ofChange(col, change)) : List.of();
+            case INCREASED -> b != null && a != null && Values.compare(a, b) > 0
+                    ? List.of(Match.ofChange(col, change)) : List.of();
+            case DECREASED -> b != null && a != null && Values.compare(a, b) < 0
+                    ? List.of(Match.ofChange(col, change)) : List.of();
+            case ADVANCED -> a != null && (b == null || Values.compare(a, b) > 0)
+                    ? List.of(Match.ofChange(col, change)) : List.of();
+            case ADDED, REMOVED -> listMatches(r, col, change, when.kind() == Condition.Kind.ADDED);
+            case BITS_CHANGED -> bitMatches(r, col, b, a, change);
+            default -> List.of();
+        };
+    }
+
+    private List<Match> listMatches(Row r, String col, Change change, boolean added) {
+        List<String> from = Values.list(r.before.get(col));
+        List<String> to = Values.list(r.after.get(col));
+        List<String> diff = new ArrayList<>(added ? to : from);
+        diff.removeAll(added ? from : to);
+        List<Match> out = new ArrayList<>();
+        for (String id : diff) {
+            String name = directory.className(id);
+            out.add(new Match(id, Map.of("class", name, "classId", id), Map.of(col, change),
+                    Map.of("class.id", id, "class.name", name), null, List.of(name), null));
+        }
+        return out;
+    }
+
+    private List<Match> bitMatches(Row r, String col, Object b, Object a, Change change) {
+        long before = Values.bits(b);
+        long after = Values.bits(a);
+        if (before == after) {
+            return List.of();
+        }
+        String gained = bitNames(r.m, after & ~before);
+        String lost = bitNames(r.m, before & ~after);
+        Map<String, String> attrs = new LinkedHashMap<>();
+        attrs.put("permissions.gained", gained);
+        attrs.put("permissions.lost", lost);
+        return List.of(new Match("", Map.of("gained", gained, "lost", lost), Map.of(col, change), attrs, null, null,
+                null));
+    }
+
+    private static String bitNames(TableMapping m, long bits) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 64; i++) {
+            if ((bits & (1L << i)) != 0) {
+                names.add(m.bitNames().getOrDefault(i, "bit" + i));
+            }
+        }
+        return names.isEmpty() ? "none" : String.join(",", names);
+    }
+
+    private List<Match> superAdminFlips(Row r, boolean became) {
+        if (r.m.role().equals("users")) {
+            if (r.c.op() == Op.DELETE) {
+                return List.of();
+            }
+            boolean was = r.c.op() == Op.CREATE ? false : directory.isSuperAdmin(r.classesBefore);
+            boolean is = directory.isSuperAdmin(r.classesAfter);
+            if (was == is || is != became) {
+                return List.of();
+            }
+            List<String> via = directory.superAdminClassNames(became ? r.classesAfter : r.classesBefore);
+            String cls = String.join(",", via);
+            return List.of(new Match("", Map.of("class", cls), Map.of(), Map.of("superAdmin.via", cls), null, null,
+                    new Boolean[] {was, is}));
+        }
+        String classId = r.value("id");
+        String column = r.m.column("permissions");
+        long permsBefore = r.c.op() == Op.CREATE ? 0 : Values.bits(r.before.get(column));
+        long permsAfter = r.c.op() == Op.DELETE ? 0 : Values.bits(r.after.get(column));
+        String className = r.value("name");
+        List<Match> out = new ArrayList<>();
+        for (User u : directory.membersOf(classId)) {
+            boolean was = directory.isSuperAdmin(u.classIds(), classId, permsBefore);
+            boolean is = directory.isSuperAdmin(u.classIds(), classId, permsAfter);
+            if (was != is && is == became) {
+                out.add(new Match(u.id(), Map.of("user", nullToEmpty(u.name()), "userId", u.id(), "class",
+                        nullToEmpty(className), "classId", nullToEmpty(classId)), Map.of(column, new Change(
+                        Long.toString(permsBefore), Long.toString(permsAfter))), Map.of("class.id", nullToEmpty(classId),
+                        "superAdmin.via", nullToEmpty(className)), u, directory.classNames(u.classIds()),
+                        new Boolean[] {was, is}));
+            }
+        }
+        return out;
+    }
+
+    private SecurityEvent build(EventSpec spec, Row r, Match match) {
+        RowChange c = r.c;
+        SecurityEvent.Builder b = SecurityEvent.builder()
+                .id(EventIds.of(c.server(), c.position(), r.m.module(), r.m.table(), r.key, spec.action(),
+                        match.subject()))
+                .time(c.time())
+                .module(r.m.module())
+                .dataset(r.m.module() + "." + r.m.table().toLowerCase(java.util.Locale.ROOT))
+                .action(spec.action())
+                .name(spec.name())
+                .category(spec.category())
+                .types(spec.types())
+                .outcome(spec.outcome())
+                .severity(spec.severity())
+                .origin(new SecurityEvent.Origin(c.server(), c.database(), c.table(), c.position()));
+        if (r.m.role().equals("users")) {
+            boolean was = c.op() != Op.CREATE && directory.isSuperAdmin(r.classesBefore);
+            boolean is = c.op() != Op.DELETE && directory.isSuperAdmin(r.classesAfter);
+            b.targetUserId(r.key).targetUserName(r.value("name")).targetUserEmail(
+                    r.m.columns().containsKey("email") ? r.value("email") : null)
+                    .targetGroups(directory.classNames(c.op() == Op.DELETE ? r.classesBefore : r.classesAfter))
+                    .superAdmin(c.op() == Op.CREATE ? null : was, c.op() == Op.DELETE ? null : is);
+        } else if (r.m.role().equals("userclasses")) {
+            b.targetGroups(List.of(nullToEmpty(r.value("name")))).attribute("class.id", r.key);
+        }
+        if (match.targetUser() != null) {
+            User u = match.targetUser();
+            b.targetUserId(u.id()).targetUserName(u.name()).targetUserEmail(u.email());
+        }
+        if (match.groups() != null) {
+            b.targetGroups(match.groups());
+        }
+        if (match.superAdmin() != null) {
+            b.superAdmin(match.superAdmin()[0], match.superAdmin()[1]);
+        }
+        match.changes().forEach(b::change);
+        match.attributes().forEach(b::attribute);
+        b.message(spec.message().render(v -> variable(v, r, match, spec)));
+        return b.build();
+    }
+
+    private static String variable(String name, Row r, Match match, EventSpec spec) {
+        if (match.vars().containsKey(name)) {
+            return match.vars().get(name);
+        }
+        switch (name) {
+            case "table":
+                return r.m.table();
+            case "action":
+                return spec.action();
+            default:
+                break;
+        }
+        Map<String, Object> row = r.current();
+        String logical = name;
+        if (name.startsWith("before.")) {
+            row = r.before;
+            logical = name.substring(7);
+        } else if (name.startsWith("after.")) {
+            row = r.after;
+            logical = name.substring(6);
+        }
+        String col = r.m.column(logical);
+        if (r.m.isSecret(col)) {
+            return REDACTED;
+        }
+        return Values.text(row.get(col));
+    }
+
+    private void update(Row r) {
+        String role = r.m.role();
+        if (role.equals("users")) {
+            String oldId = Values.text(r.before.get(r.m.key()));
+            if (oldId != null && (r.c.op() == Op.DELETE || !oldId.equals(r.key))) {
+                directory.removeUser(oldId);
+            }
+            if (r.c.op() != Op.DELETE && r.key != null) {
+                directory.putUser(new User(r.key, r.value("name"),
+                        r.m.columns().containsKey("email") ? r.value("email") : null, r.classesAfter));
+            }
+        } else if (role.equals("userclasses")) {
+            String oldId = Values.text(r.before.get(r.m.key()));
+            if (oldId != null && (r.c.op() == Op.DELETE || !oldId.equals(r.key))) {
+                directory.removeClass(oldId);
+            }
+            if (r.c.op() != Op.DELETE && r.key != null) {
+                directory.putClass(new AutomateDirectory.UserClass(r.key, r.value("name"),
+                        Values.bits(r.after.get(r.m.column("permissions")))));
+            }
+        }
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

@@ -1,0 +1,295 @@
+package dev.rmmaudit.forwarder.mapping;
+
+import dev.rmmaudit.forwarder.config.ConfigException;
+import dev.rmmaudit.forwarder.config.ConfigNode;
+import dev.rmmaudit.forwarder.config.Env;
+import dev.rmmaudit.forwarder.config.Problems;
+import dev.rmmaudit.forwarder.event.SecurityEvent.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Loads table mappings: the built-in ones shipped in the jar under {@code mappings/}, then the files of a
+ * user's directory, which replace a built-in mapping of the same module and table or add new ones.
+ */
+public final class MappingLoader {
+    private static final Set<String> ROLES = Set.of("users", "userclasses", "none");
+    private static final Set<String> CATEGORIES = Set.of("iam", "authentication", "configuration", "process",
+            "session", "file", "host", "network", "database", "intrusion_detection");
+    private static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "user", "userId", "gained",
+            "lost", "table", "action");
+
+    private MappingLoader() {
+    }
+
+    /** Built-in mappings, overridden or extended by {@code *.yml} files under {@code userDir} (may be null). */
+    public static Mappings load(Path userDir) {
+        Problems problems = new Problems();
+        Map<String, TableMapping> byKey = new TreeMap<>();
+        for (Map.Entry<String, String> e : builtInTexts().entrySet()) {
+            TableMapping m = parse(e.getKey(), e.getValue(), moduleOf(e.getKey()), problems);
+            if (m != null) {
+                byKey.put(key(m), m);
+            }
+        }
+        if (userDir != null) {
+            if (!Files.isDirectory(userDir)) {
+                problems.add(userDir.toString(), "mappings directory does not exist");
+            } else {
+                for (Path file : yamlFiles(userDir)) {
+                    try {
+                        String text = Files.readString(file, StandardCharsets.UTF_8);
+                        Path rel = userDir.relativize(file);
+                        String module = rel.getNameCount() > 1 ? rel.getName(0).toString() : "automate";
+                        TableMapping m = parse(file.toString(), text, module, problems);
+                        if (m != null) {
+                            byKey.put(key(m), m);
+                        }
+                    } catch (IOException ex) {
+                        problems.add(file.toString(), "cannot read: " + ex.getMessage());
+                    }
+                }
+            }
+        }
+        problems.throwIfAny();
+        return new Mappings(List.copyOf(byKey.values()));
+    }
+
+    /** Parses one mapping file; problems are recorded, and null is returned when it cannot be used. */
+    static TableMapping parse(String source, String text, String defaultModule, Problems problems) {
+        int before = problems.messages().size();
+        ConfigNode root = ConfigNode.parse(source, text, Env.of(Map.of()), problems);
+        if (!root.isPresent()) {
+            return null;
+        }
+        String table = root.requiredString("table");
+        String module = root.string("module", defaultModule);
+        String key = root.requiredString("key");
+        String role = root.string("role", "none");
+        if (!ROLES.contains(role)) {
+            root.child("role").problem("must be one of users, userclasses, none, not '" + role + "'");
+        }
+        root.child("description");
+        Map<String, String> columns = new LinkedHashMap<>();
+        root.child("columns").entries().forEach((logical, node) -> {
+            String col = node.text();
+            if (col != null) {
+                columns.put(logical, col);
+            }
+        });
+        requireRoleColumns(root, role, columns);
+        Set<String> secrets = new LinkedHashSet<>(root.stringList("secret"));
+        long mask = readMask(root);
+        Map<Integer, String> bitNames = new TreeMap<>();
+        root.child("bitNames").entries().forEach((bit, node) -> {
+            try {
+                int b = Integer.parseInt(bit);
+                if (b < 0 || b > 63) {
+                    throw new NumberFormatException();
+                }
+                bitNames.put(b, node.text());
+            } catch (NumberFormatException e) {
+                node.problem("bit numbers run from 0 to 63, not '" + bit + "'");
+            }
+        });
+        List<EventSpec> events = new ArrayList<>();
+        Set<String> actions = new LinkedHashSet<>();
+        for (ConfigNode e : root.list("events")) {
+            EventSpec spec = readEvent(e, columns.keySet(), secrets, role);
+            if (spec != null && !actions.add(spec.action())) {
+                e.child("action").problem("action '" + spec.action() + "' is declared twice in this table");
+            }
+            if (spec != null) {
+                events.add(spec);
+            }
+        }
+        if (events.isEmpty() && root.isPresent()) {
+            root.problem("a mapping needs at least one entry under 'events'");
+        }
+        root.rejectUnknownKeys();
+        if (problems.messages().size() > before || table == null || key == null) {
+            return null;
+        }
+        return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
+                Map.copyOf(bitNames), List.copyOf(events));
+    }
+
+    private static void requireRoleColumns(ConfigNode root, String role, Map<String, String> columns) {
+        List<String> needed = switch (role) {
+            case "users" -> List.of("id", "name", "classes");
+            case "userclasses" -> List.of("id", "name", "permissions");
+            default -> List.of();
+        };
+        for (String n : needed) {
+            if (!columns.containsKey(n)) {
+                root.child("columns").problem("role '" + role + "' needs the logical column '" + n
+                        + "' (needed: " + String.join(", ", needed) + ")");
+            }
+        }
+    }
+
+    private static long readMask(ConfigNode root) {
+        String text = root.string("superAdminMask", "1");
+        try {
+            BigInteger v = text.startsWith("0x") ? new BigInteger(text.substring(2), 16) : new BigInteger(text);
+            if (v.signum() < 0 || v.bitLength() > 64) {
+                throw new NumberFormatException();
+            }
+            return v.longValue();
+        } catch (NumberFormatException e) {
+            root.child("superAdminMask").problem("must be a 64-bit bitmask such as 1 or 0x1, not '" + text + "'");
+            return 1;
+        }
+    }
+
+    private static EventSpec readEvent(ConfigNode e, Set<String> logicalColumns, Set<String> secrets, String role) {
+        String action = e.requiredString("action");
+        if (action != null && !action.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
+            e.child("action").problem("must be lower-case letters, digits, '-' or '.', at most 63 characters");
+        }
+        String name = e.string("name", action == null ? null : humanName(action));
+        Condition when = readCondition(e.child("when"), role);
+        String category = e.string("category", "iam");
+        if (!CATEGORIES.contains(category)) {
+            e.child("category").problem("must be an ECS category (" + String.join(", ", new java.util.TreeSet<>(
+                    CATEGORIES)) + "), not '" + category + "'");
+        }
+        List<String> types = e.stringList("type");
+        String outcomeText = e.choice("outcome", "success", "success", "failure", "unknown");
+        int severity = e.integer("severity", 3, 0, 10);
+        String messageText = e.string("message", name);
+        Template message = messageText == null ? null : Template.compile(messageText,
+                v -> isKnownVariable(v, logicalColumns),
+                v -> e.child("message").problem("unknown placeholder {" + v + "}; use a logical column ("
+                        + String.join(", ", logicalColumns) + "), before.X / after.X, or one of "
+                        + String.join(", ", new java.util.TreeSet<>(SPECIAL_VARIABLES))));
+        e.rejectUnknownKeys();
+        if (action == null || when == null || message == null) {
+            return null;
+        }
+        return new EventSpec(action, name, when, category, types, Outcome.valueOf(outcomeText.toUpperCase(
+                Locale.ROOT)), severity, message);
+    }
+
+    private static boolean isKnownVariable(String v, Set<String> logicalColumns) {
+        String base = v.startsWith("before.") ? v.substring(7) : v.startsWith("after.") ? v.substring(6) : v;
+        return logicalColumns.contains(v) || SPECIAL_VARIABLES.contains(v)
+                || (!base.equals(v) && !base.isEmpty());
+    }
+
+    private static Condition readCondition(ConfigNode n, String role) {
+        if (!n.isPresent()) {
+            n.problem("missing 'when': one of " + String.join(", ", Condition.OPS) + ", or a map with one of "
+                    + String.join(", ", Condition.KEYS));
+            return null;
+        }
+        if (n.isScalar()) {
+            String op = n.text();
+            if (!Condition.OPS.contains(op)) {
+                n.problem("must be one of " + String.join(", ", Condition.OPS) + ", or a map with one of "
+                        + String.join(", ", Condition.KEYS) + "; not '" + op + "'");
+                return null;
+            }
+            return new Condition(Condition.kindOf(op), null);
+        }
+        Map<String, ConfigNode> entries = n.entries();
+        if (entries.size() != 1) {
+            n.problem("must have exactly one of " + String.join(", ", Condition.KEYS));
+            return null;
+        }
+        Map.Entry<String, ConfigNode> only = entries.entrySet().iterator().next();
+        Condition.Kind kind = Condition.kindOf(only.getKey());
+        if (kind == null || Condition.OPS.contains(only.getKey())) {
+            only.getValue().problem("unknown condition '" + only.getKey() + "'; allowed: "
+                    + String.join(", ", Condition.KEYS));
+            return null;
+        }
+        String column = only.getValue().text();
+        if ((kind == Condition.Kind.BECAME || kind == Condition.Kind.CEASED)) {
+            if (!"superAdmin".equals(column)) {
+                only.getValue().problem("the only derived flag is superAdmin, not '" + column + "'");
+                return null;
+            }
+            if (!role.equals("users") && !role.equals("userclasses")) {
+                only.getValue().problem("needs role users or userclasses");
+                return null;
+            }
+        }
+        return column == null ? null : new Condition(kind, column);
+    }
+
+    /** {@code user-class-added} becomes {@code User class added}. */
+    static String humanName(String action) {
+        String s = action.replace('-', ' ').replace('.', ' ');
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+    }
+
+    private static String key(TableMapping m) {
+        return m.module() + "/" + m.table().toLowerCase(Locale.ROOT);
+    }
+
+    private static String moduleOf(String resource) {
+        String[] parts = resource.split("/");
+        return parts.length >= 3 ? parts[parts.length - 2] : "automate";
+    }
+
+    private static List<Path> yamlFiles(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Built-in mapping files, by resource path ({@code mappings/automate/users.yml}), in name order. */
+    static Map<String, String> builtInTexts() {
+        URL url = MappingLoader.class.getClassLoader().getResource("mappings");
+        if (url == null) {
+            throw new ConfigException("the built-in mappings are missing from the class path (a broken build?)");
+        }
+        Map<String, String> out = new TreeMap<>();
+        try {
+            URI uri = url.toURI();
+            if (uri.getScheme().equals("jar")) {
+                FileSystem fs;
+                try {
+                    fs = FileSystems.newFileSystem(uri, Map.of());
+                } catch (FileSystemAlreadyExistsException e) {
+                    fs = FileSystems.getFileSystem(uri);
+                }
+                readAll(fs.getPath("mappings"), out);
+            } else {
+                readAll(Path.of(uri), out);
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new ConfigException("cannot read the built-in mappings: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static void readAll(Path root, Map<String, String> out) throws IOException {
+        for (Path p : yamlFiles(root)) {
+            out.put("mappings/" + root.relativize(p).toString().replace('\\', '/'),
+                    Files.readString(p, StandardCharsets.UTF_8));
+        }
+    }
+}

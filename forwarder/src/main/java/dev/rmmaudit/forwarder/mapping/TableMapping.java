@@ -1,0 +1,41 @@
+package dev.rmmaudit.forwarder.mapping;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * How one table's changes become security events; read from a {@code mappings/<module>/<table>.yml} file.
+ *
+ * @param source the file or resource it was read from, for messages
+ * @param role {@code users}, {@code userclasses} or {@code none}: a role keeps the user directory current
+ * @param columns logical name to column name (case-insensitive)
+ * @param secrets columns whose values never leave the forwarder
+ * @param bitNames names of permission bits, by bit number
+ */
+public record TableMapping(
+        String source,
+        String module,
+        String table,
+        String key,
+        String role,
+        Map<String, String> columns,
+        Set<String> secrets,
+        long superAdminMask,
+        Map<Integer, String> bitNames,
+        List<EventSpec> events) {
+
+    /** The column behind a logical name; a name that is not declared is taken as a column name itself. */
+    public String column(String logical) {
+        return columns.getOrDefault(logical, logical);
+    }
+
+    public boolean isSecret(String column) {
+        for (String s : secrets) {
+            if (s.equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.rmmaudit.forwarder.mapping;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * A message template such as {@code "User {name} added to class {class}"}. A placeholder that resolves to
+ * nothing renders as {@code -}. Write {@code {{} } for a literal brace.
+ */
+final class Template {
+    private final List<String> literals;
+    private final List<String> variables;
+
+    private Template(List<String> literals, List<String> variables) {
+        this.literals = literals;
+        this.variables = variables;
+    }
+
+    /**
+     * Compiles {@code text}; every placeholder must satisfy {@code known}, otherwise {@code onUnknown} is
+     * told its name.
+     */
+    static Template compile(String text, Predicate<String> known, java.util.function.Consumer<String> onUnknown) {
+        List<String> literals = new ArrayList<>();
+        List<String> variables = new ArrayList<>();
+        StringBuilder lit = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            char c = text.charAt(i);
+            if (c == '{' && text.startsWith("{{}", i)) {
+                lit.append('{');
+                i += 3;
+            } else if (c == '{') {
+                int end = text.indexOf('}', i);
+                if (end < 0) {
+                    onUnknown.accept(text.substring(i) + " (no closing brace)");
+                    lit.append(text, i, text.length());
+                    break;
+                }
+                String name = text.substring(i + 1, end).trim();
+                if (!known.test(name)) {
+                    onUnknown.accept(name);
+                }
+                literals.add(lit.toString());
+                lit.setLength(0);
+                variables.add(name);
+                i = end + 1;
+            } else {
+                lit.append(c);
+                i++;
+            }
+        }
+        literals.add(lit.toString());
+        return new Template(List.copyOf(literals), List.copyOf(variables));
+    }
+
+    String render(Function<String, String> values) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < variables.size(); i++) {
+            out.append(literals.get(i));
+            String v = values.apply(variables.get(i));
+            out.append(v == null || v.isEmpty() ? "-" : v);
+        }
+        out.append(literals.get(literals.size() - 1));
+        return out.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.rmmaudit.forwarder.mapping;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Reads column values of any type as text, numbers, lists and bitmasks, leniently. */
+final class Values {
+    private Values() {
+    }
+
+    /** The value as text; null stays null. Byte arrays are hex, decimals plain. */
+    static String text(Object v) {
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof byte[] b) {
+            return HexFormat.of().formatHex(b);
+        }
+        if (v instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (v instanceof java.time.LocalDateTime t) {
+            return java.time.format.DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(t);
+        }
+        return v.toString();
+    }
+
+    /** The ids of a comma-separated list such as {@code '7,3,'}, in order, without blanks or repeats. */
+    static List<String> list(Object v) {
+        String t = text(v);
+        if (t == null) {
+            return List.of();
+        }
+        Set<String> out = new LinkedHashSet<>();
+        for (String part : t.split(",")) {
+            String p = part.trim();
+            if (!p.isEmpty()) {
+                out.add(p);
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /** The value as a 64-bit mask; null and unreadable values are 0 (and {@code ok} says which). */
+    static long bits(Object v) {
+        if (v == null) {
+            return 0;
+        }
+        if (v instanceof Number n && !(v instanceof BigDecimal) && !(v instanceof BigInteger)) {
+            return n.longValue();
+        }
+        try {
+            return new BigDecimal(text(v).trim()).toBigInteger().longValue();
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Compares two values: numerically when both read as numbers, by their natural order when they are of
+     * one comparable type (times), else as text. Null is smaller than anything.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static int compare(Object a, Object b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        BigDecimal na = number(a);
+        BigDecimal nb = number(b);
+        if (na != null && nb != null) {
+            return na.compareTo(nb);
+        }
+        if (a.getClass() == b.getClass() && a instanceof Comparable ca) {
+            return ca.compareTo(b);
+        }
+        return text(a).compareTo(text(b));
+    }
+
+    static BigDecimal number(Object v) {
+        if (v instanceof BigDecimal d) {
+            return d;
+        }
+        if (v instanceof Number || v instanceof String) {
+            try {
+                return new BigDecimal(v.toString().trim());
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** True when the two values differ; numbers of different types that are equal do not. */
+    static boolean differ(Object a, Object b) {
+        if (a == null || b == null) {
+            return a != b;
+        }
+        if (a instanceof byte[] x && b instanceof byte[] y) {
+            return !java.util.Arrays.equals(x, y);
+        }
+        return compare(a, b) != 0;
+    }
+}

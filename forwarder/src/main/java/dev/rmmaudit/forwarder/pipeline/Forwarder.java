@@ -1,0 +1,79 @@
+package dev.rmmaudit.forwarder.pipeline;
+
+import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
+import dev.rmmaudit.forwarder.mapping.EventMapper;
+import dev.rmmaudit.forwarder.mapping.MappingLoader;
+import dev.rmmaudit.forwarder.mapping.Mappings;
+import dev.rmmaudit.forwarder.sink.Sink;
+import dev.rmmaudit.forwarder.sink.Sinks;
+import dev.rmmaudit.forwarder.source.automate.AutomateSource;
+import dev.rmmaudit.forwarder.source.automate.DirectoryLoader;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** A running forwarder: the configured source feeding the pipeline and its sinks. */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+
+    private final AutomateSource source;
+    private final Pipeline pipeline;
+    private final List<Sink> sinks;
+
+    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks) {
+        this.source = source;
+        this.pipeline = pipeline;
+        this.sinks = sinks;
+    }
+
+    /** Starts a forwarder with the sinks its configuration names. */
+    public static Forwarder start(ForwarderConfig config) throws SQLException {
+        List<Sink> sinks = new ArrayList<>();
+        config.sinks().forEach(c -> sinks.add(Sinks.create(c)));
+        return start(config, sinks);
+    }
+
+    /** Starts a forwarder that delivers to {@code sinks} (which it closes when it stops). */
+    public static Forwarder start(ForwarderConfig config, List<Sink> sinks) throws SQLException {
+        Mappings mappings = MappingLoader.load(config.mappingsDir());
+        AutomateDirectory directory = new AutomateDirectory();
+        EventMapper mapper = new EventMapper(mappings, directory);
+        try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
+            loader.load(mappings, directory);
+        }
+        Pipeline pipeline = new Pipeline("automate", mapper, sinks, new DeadLetterFile(config.deadLetterFile(),
+                mappings));
+        AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
+        source.start(pipeline);
+        return new Forwarder(source, pipeline, List.copyOf(sinks));
+    }
+
+    /** Waits until the binlog reader is connected: every change committed afterwards will be forwarded. */
+    public boolean awaitStreaming(Duration timeout) throws InterruptedException {
+        return source.awaitStreaming(timeout);
+    }
+
+    public CompletableFuture<Void> completion() {
+        return source.completion();
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+
+    @Override
+    public void close() {
+        source.close();
+        for (Sink s : sinks) {
+            LOG.info("sink {}: {}", s.name(), s.metrics());
+            s.close();
+        }
+        LOG.info("stopped: {} rows read, {} events delivered, {} rows dead-lettered", pipeline.rows(),
+                pipeline.events(), pipeline.deadLettered());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.rmmaudit.forwarder.sink.syslog;
+
+import dev.rmmaudit.forwarder.config.TlsConfig;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A TCP or TLS connection to a syslog receiver, opened on first use. Writes block while the receiver is
+ * slow, which is the backpressure we want. Before each batch it checks that the receiver has not closed
+ * the connection, so a restarted receiver costs a reconnect rather than a lost batch.
+ */
+final class StreamTransport implements SyslogTransport {
+    private final String host;
+    private final int port;
+    private final Duration connectTimeout;
+    private final SSLSocketFactory tls;
+    private final boolean verifyHostname;
+    private Socket socket;
+    private OutputStream out;
+    private InputStream in;
+
+    private StreamTransport(String host, int port, Duration connectTimeout, SSLSocketFactory tls,
+            boolean verifyHostname) {
+        this.host = host;
+        this.port = port;
+        this.connectTimeout = connectTimeout;
+        this.tls = tls;
+        this.verifyHostname = verifyHostname;
+    }
+
+    static StreamTransport tcp(String host, int port, Duration connectTimeout) {
+        return new StreamTransport(host, port, connectTimeout, null, false);
+    }
+
+    static StreamTransport tls(String host, int port, Duration connectTimeout, TlsConfig config) {
+        return new StreamTransport(host, port, connectTimeout, TlsContexts.socketFactory(config), config.verify());
+    }
+
+    @Override
+    public void send(List<byte[]> frames) throws IOException {
+        if (socket != null && peerClosed()) {
+            close();
+        }
+        if (socket == null) {
+            connect();
+        }
+        for (byte[] f : frames) {
+            out.write(f);
+        }
+        out.flush();
+    }
+
+    private void connect() throws IOException {
+        Socket plain = new Socket();
+        try {
+            plain.setKeepAlive(true);
+            plain.setTcpNoDelay(true);
+            plain.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
+            Socket s = plain;
+            if (tls != null) {
+                SSLSocket ssl = (SSLSocket) tls.createSocket(plain, host, port, true);
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm(verifyHostname ? "HTTPS" : null);
+                ssl.setSSLParameters(params);
+                ssl.setSoTimeout((int) connectTimeout.toMillis());
+                ssl.startHandshake();
+                s = ssl;
+            }
+            socket = s;
+            out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
+            in = s.getInputStream();
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+    }
+
+    /** True when the receiver closed its side (a syslog receiver never sends, so any read result but a timeout). */
+    private boolean peerClosed() {
+        try {
+            socket.setSoTimeout(1);
+            int b = in.read();
+            return b < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // closing a broken connection: nothing more to do
+            }
+            socket = null;
+            out = null;
+            in = null;
+        }
+    }
+}

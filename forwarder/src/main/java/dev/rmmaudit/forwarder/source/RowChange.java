@@ -1,0 +1,48 @@
+package dev.rmmaudit.forwarder.source;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One changed row as a source saw it, before any mapping.
+ *
+ * <p>Column names are matched without regard to case, as MySQL does. {@code before} is empty for an
+ * insert and {@code after} is empty for a delete.
+ *
+ * @param position the source's position of this row, unique per row: with the table and key it makes the
+ *     event id (for the binlog: file, event position and row number in the event)
+ */
+public record RowChange(
+        Op op,
+        String server,
+        String database,
+        String table,
+        Map<String, Object> before,
+        Map<String, Object> after,
+        Instant time,
+        String position) {
+
+    public RowChange {
+        before = caseInsensitive(before);
+        after = caseInsensitive(after);
+    }
+
+    /** The kind of change. */
+    public enum Op { CREATE, UPDATE, DELETE }
+
+    /** The row as it is now, or as it was before a delete. */
+    public Map<String, Object> current() {
+        return op == Op.DELETE ? before : after;
+    }
+
+    private static Map<String, Object> caseInsensitive(Map<String, Object> row) {
+        if (row == null || row.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<String, Object> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        m.putAll(row);
+        return Collections.unmodifiableMap(m);
+    }
+}

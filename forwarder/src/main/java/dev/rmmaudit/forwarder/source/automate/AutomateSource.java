@@ -1,0 +1,157 @@
+package dev.rmmaudit.forwarder.source.automate;
+
+import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.mapping.TableMapping;
+import dev.rmmaudit.forwarder.source.ChangeHandler;
+import dev.rmmaudit.forwarder.source.RowChange;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import io.debezium.embedded.Connect;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the Automate database's binlog with the Debezium embedded engine (MySQL or MariaDB connector),
+ * reading only the mapped tables. A batch's offsets are marked processed only after the handler returned,
+ * that is after every sink delivered it: a restart resumes at the first row not yet delivered.
+ */
+public final class AutomateSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AutomateSource.class);
+
+    private final AutomateSourceConfig config;
+    private final List<TableMapping> tables;
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private ExecutorService executor;
+    private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+
+    public AutomateSource(AutomateSourceConfig config, List<TableMapping> tables) {
+        this.config = config;
+        this.tables = List.copyOf(tables);
+    }
+
+    /** Starts following the binlog on a thread of its own; changes go to {@code handler} in order. */
+    public void start(ChangeHandler handler) {
+        try {
+            Files.createDirectories(config.stateDir());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot create state directory " + config.stateDir() + ": " + e, e);
+        }
+        RecordConverter converter = new RecordConverter(config.host() + ":" + config.port());
+        engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
+                .using(DebeziumProperties.of(config, tables))
+                .using((success, message, error) -> {
+                    if (success || error == null) {
+                        completion.complete(null);
+                    } else {
+                        completion.completeExceptionally(new SourceException(redact(message), error));
+                    }
+                })
+                .notifying((records, committer) -> {
+                    List<RowChange> batch = new ArrayList<>(records.size());
+                    for (RecordChangeEvent<SourceRecord> r : records) {
+                        RowChange change = converter.convert(r.record());
+                        if (change != null) {
+                            batch.add(change);
+                        }
+                    }
+                    if (!batch.isEmpty()) {
+                        handler.handle(batch);
+                    }
+                    for (RecordChangeEvent<SourceRecord> r : records) {
+                        committer.markProcessed(r);
+                    }
+                    committer.markBatchFinished();
+                })
+                .build();
+        executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "automate-binlog");
+            t.setDaemon(true);
+            return t;
+        });
+        executor.execute(engine);
+        LOG.info("following the {} binlog of {}:{} database {} (tables {}), state in {}", config.flavor(),
+                config.host(), config.port(), config.database(),
+                tables.stream().map(TableMapping::table).toList(), config.stateDir());
+    }
+
+    /** Completes when the engine stops: normally after {@link #close()}, exceptionally on a fatal error. */
+    public CompletableFuture<Void> completion() {
+        return completion;
+    }
+
+    /**
+     * Waits until the binlog reader is connected, so that every change committed from now on will be seen.
+     *
+     * @return false when the engine failed or the time ran out first
+     */
+    public boolean awaitStreaming(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        while (System.nanoTime() < deadline && !completion.isDone()) {
+            try {
+                for (ObjectName name : server.queryNames(new ObjectName("debezium.*:type=connector-metrics,"
+                        + "context=streaming,server=" + DebeziumProperties.TOPIC_PREFIX + ",*"), null)) {
+                    if (Boolean.TRUE.equals(server.getAttribute(name, "Connected"))) {
+                        return true;
+                    }
+                }
+            } catch (javax.management.JMException e) {
+                // the metrics bean comes and goes while the connector starts: ask again
+            }
+            Thread.sleep(25);
+        }
+        return false;
+    }
+
+    /** Stops the engine; it commits the offsets of every batch the handler finished. */
+    @Override
+    public void close() {
+        if (engine != null) {
+            try {
+                engine.close();
+            } catch (IOException e) {
+                LOG.warn("stopping the binlog reader: {}", redact(e.toString()));
+            }
+        }
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    LOG.warn("the binlog reader did not stop within 30 s");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** {@code text} with the database password, should a library have put it there, replaced by ****. */
+    String redact(String text) {
+        String secret = config.password().reveal();
+        if (text == null || secret.isEmpty()) {
+            return text;
+        }
+        return text.replace(secret, "****");
+    }
+
+    /** The binlog reader stopped with an error. */
+    public static final class SourceException extends RuntimeException {
+        SourceException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.rmmaudit.forwarder.source.automate;
+
+import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.mapping.TableMapping;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/** Translates our configuration into the Debezium embedded engine's properties. */
+final class DebeziumProperties {
+    static final String TOPIC_PREFIX = "rmmaudit";
+
+    private DebeziumProperties() {
+    }
+
+    /**
+     * The engine's properties: only the mapped tables, starting from "now" (schema only), offsets and schema
+     * history under the state directory, secret columns hashed by the connector itself.
+     */
+    static Properties of(AutomateSourceConfig c, List<TableMapping> tables) {
+        Properties p = new Properties();
+        boolean mariadb = c.flavor().equals("mariadb");
+        p.setProperty("name", "rmm-audit-automate");
+        p.setProperty("connector.class", mariadb ? "io.debezium.connector.mariadb.MariaDbConnector"
+                : "io.debezium.connector.mysql.MySqlConnector");
+        p.setProperty("topic.prefix", TOPIC_PREFIX);
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage.file.filename", c.stateDir().resolve("offsets.dat").toString());
+        p.setProperty("offset.flush.interval.ms", "1000");
+        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
+        p.setProperty("schema.history.internal.file.filename", c.stateDir().resolve("schema-history.dat").toString());
+        p.setProperty("database.hostname", c.host());
+        p.setProperty("database.port", Integer.toString(c.port()));
+        p.setProperty("database.user", c.user());
+        p.setProperty("database.password", c.password().reveal());
+        p.setProperty("database.server.id", Long.toString(c.serverId()));
+        p.setProperty("database.include.list", Pattern.quote(c.database()));
+        p.setProperty("table.include.list", tables.stream()
+                .map(t -> quote(c.database()) + "\\." + quote(t.table()))
+                .collect(Collectors.joining(",")));
+        p.setProperty("snapshot.mode", "no_data");
+        p.setProperty("snapshot.locking.mode", c.snapshotLockingMode());
+        p.setProperty("include.schema.changes", "false");
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("bigint.unsigned.handling.mode", "precise");
+        p.setProperty("max.batch.size", "2048");
+        p.setProperty("max.queue.size", "8192");
+        p.setProperty("poll.interval.ms", "50");
+        sslMode(p, c, mariadb);
+        String secrets = tables.stream()
+                .flatMap(t -> t.secrets().stream().map(s -> quote(c.database()) + "\\." + quote(t.table()) + "\\."
+                        + quote(s)))
+                .collect(Collectors.joining(","));
+        if (!secrets.isEmpty()) {
+            // The connector replaces secret values by a salted hash before we ever see them: a change is still
+            // visible (the hash differs), the value never is. The salt lives only in this process.
+            byte[] salt = new byte[16];
+            new SecureRandom().nextBytes(salt);
+            p.setProperty("column.mask.hash.SHA-256.with.salt." + HexFormat.of().formatHex(salt), secrets);
+        }
+        c.debezium().forEach(p::setProperty);
+        return p;
+    }
+
+    private static void sslMode(Properties p, AutomateSourceConfig c, boolean mariadb) {
+        if (!mariadb) {
+            p.setProperty("database.ssl.mode", c.sslMode());
+            return;
+        }
+        // The MariaDB connector names its modes after the MariaDB driver and has no "preferred".
+        switch (c.sslMode()) {
+            case "disabled" -> p.setProperty("database.ssl.mode", "disable");
+            case "required" -> p.setProperty("database.ssl.mode", "trust");
+            case "verify_ca" -> p.setProperty("database.ssl.mode", "verify-ca");
+            case "verify_identity" -> p.setProperty("database.ssl.mode", "verify-full");
+            default -> { }
+        }
+    }
+
+    /** A regular expression that matches {@code name} literally, in Debezium's include lists. */
+    private static String quote(String name) {
+        return name.replaceAll("([\\\\.\\[\\]{}()*+?^$|])", "\\\\$1");
+    }
+}

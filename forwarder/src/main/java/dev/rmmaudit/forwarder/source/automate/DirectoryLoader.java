@@ -1,0 +1,147 @@
+package dev.rmmaudit.forwarder.source.automate;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
+import dev.rmmaudit.forwarder.mapping.Mappings;
+import dev.rmmaudit.forwarder.mapping.TableMapping;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads the current users and user classes into the {@link AutomateDirectory} with one consistent read
+ * (a repeatable-read snapshot), and checks that the mapped tables have the columns the mappings name.
+ * Secret columns are never selected.
+ */
+public final class DirectoryLoader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryLoader.class);
+
+    private final HikariDataSource pool;
+    private final String database;
+
+    public DirectoryLoader(AutomateSourceConfig c) {
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl("jdbc:mysql://" + c.host() + ":" + c.port() + "/" + c.database()
+                + "?sslMode=" + c.sslMode().toUpperCase(Locale.ROOT)
+                + "&allowPublicKeyRetrieval=true&connectTimeout=10000&socketTimeout=60000");
+        hc.setUsername(c.user());
+        hc.setPassword(c.password().reveal());
+        hc.setMaximumPoolSize(2);
+        hc.setMinimumIdle(0);
+        hc.setPoolName("automate-directory");
+        hc.setInitializationFailTimeout(-1);
+        hc.setConnectionTimeout(15000);
+        this.pool = new HikariDataSource(hc);
+        this.database = c.database();
+    }
+
+    /** Fills {@code directory} from the database; returns warnings about mapped columns that do not exist. */
+    public List<String> load(Mappings mappings, AutomateDirectory directory) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        try (Connection conn = pool.getConnection()) {
+            conn.setAutoCommit(false);
+            conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try (Statement st = conn.createStatement()) {
+                st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
+                for (TableMapping m : mappings.forModule("automate")) {
+                    TreeSet<String> columns = columns(st, m.table());
+                    if (columns == null) {
+                        warnings.add("mapped table " + database + "." + m.table() + " does not exist (" + m.source()
+                                + "); its events will not appear");
+                        continue;
+                    }
+                    for (Map.Entry<String, String> e : m.columns().entrySet()) {
+                        if (!columns.contains(e.getValue())) {
+                            warnings.add("table " + m.table() + " has no column " + e.getValue() + " (logical '"
+                                    + e.getKey() + "' in " + m.source() + "); events that need it will not fire");
+                        }
+                    }
+                    if (m.role().equals("users")) {
+                        loadUsers(st, m, columns, directory);
+                    } else if (m.role().equals("userclasses")) {
+                        loadClasses(st, m, columns, directory);
+                    }
+                }
+            }
+            conn.commit();
+        }
+        warnings.forEach(w -> LOG.warn("{}", w));
+        LOG.info("user directory loaded: {} users, {} user classes", directory.userCount(), directory.classCount());
+        return warnings;
+    }
+
+    private TreeSet<String> columns(Statement st, String table) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT * FROM " + quote(table) + " WHERE 1=0")) {
+            ResultSetMetaData md = rs.getMetaData();
+            TreeSet<String> out = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                out.add(md.getColumnName(i));
+            }
+            return out;
+        } catch (SQLException e) {
+            if ("42S02".equals(e.getSQLState())) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private static void loadUsers(Statement st, TableMapping m, TreeSet<String> cols, AutomateDirectory d)
+            throws SQLException {
+        String email = m.columns().containsKey("email") && cols.contains(m.column("email")) ? m.column("email") : null;
+        String sql = "SELECT " + quote(m.key()) + ", " + quote(m.column("name")) + ", " + quote(m.column("classes"))
+                + (email == null ? "" : ", " + quote(email)) + " FROM " + quote(m.table());
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                d.putUser(new AutomateDirectory.User(id, rs.getString(2), email == null ? null : rs.getString(4),
+                        listOf(rs.getString(3))));
+            }
+        }
+    }
+
+    private static void loadClasses(Statement st, TableMapping m, TreeSet<String> cols, AutomateDirectory d)
+            throws SQLException {
+        String sql = "SELECT " + quote(m.key()) + ", " + quote(m.column("name")) + ", "
+                + quote(m.column("permissions")) + " FROM " + quote(m.table());
+        try (ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                java.math.BigDecimal perms = rs.getBigDecimal(3);
+                d.putClass(new AutomateDirectory.UserClass(rs.getString(1), rs.getString(2),
+                        perms == null ? 0 : perms.toBigInteger().longValue()));
+            }
+        }
+    }
+
+    private static List<String> listOf(String commaList) {
+        List<String> out = new ArrayList<>();
+        if (commaList != null) {
+            for (String p : commaList.split(",")) {
+                if (!p.isBlank() && !out.contains(p.trim())) {
+                    out.add(p.trim());
+                }
+            }
+        }
+        return out;
+    }
+
+    static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

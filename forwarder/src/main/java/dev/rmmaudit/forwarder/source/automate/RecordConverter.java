@@ -1,0 +1,107 @@
+package dev.rmmaudit.forwarder.source.automate;
+
+import dev.rmmaudit.forwarder.source.RowChange;
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * Turns a Debezium change record into a {@link RowChange}. Values keep their meaning, not Debezium's wire
+ * form: DATETIME columns become {@link LocalDateTime}, DATE {@link LocalDate}, bytes {@code byte[]}; types
+ * it does not know are passed on as they are, so a column nobody has seen before never breaks a row.
+ */
+final class RecordConverter {
+    private final String server;
+
+    RecordConverter(String server) {
+        this.server = server;
+    }
+
+    /** The row change, or null for a record that is not one (tombstone, heartbeat, schema change). */
+    RowChange convert(SourceRecord record) {
+        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
+            return null;
+        }
+        RowChange.Op op = switch (value.getString("op")) {
+            case "c", "r" -> RowChange.Op.CREATE;
+            case "u" -> RowChange.Op.UPDATE;
+            case "d" -> RowChange.Op.DELETE;
+            default -> null;
+        };
+        if (op == null) {
+            return null;
+        }
+        Struct source = value.getStruct("source");
+        String db = text(source, "db");
+        String table = text(source, "table");
+        long tsMs = source.getInt64("ts_ms") == null ? System.currentTimeMillis() : source.getInt64("ts_ms");
+        String position = text(source, "file") + ":" + text(source, "pos") + ":" + text(source, "row");
+        String gtid = text(source, "gtid");
+        if (gtid != null) {
+            position = position + " gtid " + gtid;
+        }
+        return new RowChange(op, server, db, table, row(value.getStruct("before")), row(value.getStruct("after")),
+                Instant.ofEpochMilli(tsMs), position);
+    }
+
+    private static String text(Struct s, String field) {
+        if (s.schema().field(field) == null) {
+            return null;
+        }
+        Object v = s.get(field);
+        return v == null ? null : v.toString();
+    }
+
+    private static Map<String, Object> row(Struct s) {
+        if (s == null) {
+            return Map.of();
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Field f : s.schema().fields()) {
+            out.put(f.name(), value(f.schema(), s.get(f)));
+        }
+        return out;
+    }
+
+    static Object value(Schema schema, Object v) {
+        if (v == null) {
+            return null;
+        }
+        String name = schema.name();
+        if (name != null) {
+            switch (name) {
+                case "io.debezium.time.Timestamp":
+                    return LocalDateTime.ofInstant(Instant.ofEpochMilli((Long) v), ZoneOffset.UTC);
+                case "io.debezium.time.MicroTimestamp":
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000L),
+                            (int) Math.floorMod((Long) v, 1_000_000L) * 1000, ZoneOffset.UTC);
+                case "io.debezium.time.NanoTimestamp":
+                    return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000_000L),
+                            (int) Math.floorMod((Long) v, 1_000_000_000L), ZoneOffset.UTC);
+                case "io.debezium.time.Date":
+                    return LocalDate.ofEpochDay((Integer) v);
+                case "io.debezium.time.MicroTime":
+                    return LocalTime.ofNanoOfDay(Math.floorMod((Long) v, 86_400_000_000L) * 1000);
+                case "io.debezium.time.Time":
+                    return LocalTime.ofNanoOfDay(Math.floorMod((Integer) v, 86_400_000) * 1_000_000L);
+                default:
+                    break;
+            }
+        }
+        if (v instanceof ByteBuffer b) {
+            byte[] out = new byte[b.remaining()];
+            b.duplicate().get(out);
+            return out;
+        }
+        return v;
+    }
+}
