@@ -190,10 +190,16 @@ public final class MappingLoader {
                 Locale.ROOT)), severity, message);
     }
 
+    /**
+     * A placeholder is a declared logical column, {@code before.X} / {@code after.X}, or a special variable;
+     * a mapping that declares no columns may name raw columns instead.
+     */
     private static boolean isKnownVariable(String v, Set<String> logicalColumns) {
         String base = v.startsWith("before.") ? v.substring(7) : v.startsWith("after.") ? v.substring(6) : v;
-        return logicalColumns.contains(v) || SPECIAL_VARIABLES.contains(v)
-                || (!base.equals(v) && !base.isEmpty());
+        if (SPECIAL_VARIABLES.contains(v) || logicalColumns.contains(base)) {
+            return true;
+        }
+        return (logicalColumns.isEmpty() || !base.equals(v)) && base.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
 
     private static Condition readCondition(ConfigNode n, String role) {

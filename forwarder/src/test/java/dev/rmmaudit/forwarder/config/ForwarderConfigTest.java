@@ -1,0 +1,119 @@
+package dev.rmmaudit.forwarder.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ForwarderConfigTest {
+    private static final String MINIMAL = """
+            source:
+              type: automate
+              flavor: mariadb          # mysql | mariadb
+              host: 127.0.0.1
+              port: 3306
+              user: forwarder
+              password: ${FORWARDER_DB_PASSWORD}
+              database: labtech
+              serverId: 5401
+              stateDir: ./state        # offsets and schema history
+            sinks:
+              - name: siem
+                type: syslog
+                protocol: tcp          # udp | tcp | tls
+                host: 127.0.0.1
+                port: 6514
+                framing: octet-counting   # octet-counting | newline (tcp/tls only)
+                format: cef            # cef | json
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ForwarderConfig load(String yaml, Map<String, String> env) throws Exception {
+        Path f = dir.resolve("forwarder.yml");
+        Files.writeString(f, yaml);
+        return ForwarderConfig.load(f, Env.of(env));
+    }
+
+    @Test
+    void load_issueMinimalConfig_works() throws Exception {
+        ForwarderConfig c = load(MINIMAL, Map.of("FORWARDER_DB_PASSWORD", "s3cret"));
+        assertEquals("mariadb", c.source().flavor());
+        assertEquals("s3cret", c.source().password().reveal());
+        assertEquals(dir.resolve("state"), c.source().stateDir());
+        SyslogSinkConfig s = (SyslogSinkConfig) c.sinks().get(0);
+        assertEquals("tcp", s.protocol());
+        assertEquals("octet-counting", s.framing());
+        assertEquals("cef", s.format());
+        assertTrue(s.tls().verify(), "TLS verification is on by default");
+    }
+
+    @Test
+    void load_secret_neverPrintsItself() throws Exception {
+        ForwarderConfig c = load(MINIMAL, Map.of("FORWARDER_DB_PASSWORD", "s3cret"));
+        assertFalse(c.toString().contains("s3cret"), c.toString());
+        assertFalse(c.source().toString().contains("s3cret"));
+    }
+
+    @Test
+    void load_envDefault_isUsedWhenUnset() throws Exception {
+        ForwarderConfig c = load(MINIMAL.replace("${FORWARDER_DB_PASSWORD}", "${NOPE:-fallback}"), Map.of());
+        assertEquals("fallback", c.source().password().reveal());
+    }
+
+    @Test
+    void load_missingEnv_namesTheVariableAndTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(MINIMAL, Map.of()));
+        assertTrue(e.getMessage().contains("forwarder.yml:7 source.password"), e.getMessage());
+        assertTrue(e.getMessage().contains("FORWARDER_DB_PASSWORD is not set"), e.getMessage());
+    }
+
+    @Test
+    void load_manyMistakes_reportsEveryOneWithFileLineKeyAndAllowed() {
+        String bad = MINIMAL.replace("flavor: mariadb", "flavor: oracle")
+                .replace("port: 6514", "port: 99999")
+                .replace("protocol: tcp ", "protocol: smtp")
+                .replace("format: cef", "format: xml")
+                .replace("serverId: 5401", "serverId: 5401\n  colour: blue");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("FORWARDER_DB_PASSWORD", "x")));
+        String m = e.getMessage();
+        assertTrue(m.contains("forwarder.yml:3 source.flavor: must be one of mysql | mariadb, not 'oracle'"), m);
+        assertTrue(m.contains("sinks[0].port: must be a whole number from 1 to 65535, not 99999"), m);
+        assertTrue(m.contains("sinks[0].protocol: must be one of udp | tcp | tls, not 'smtp'"), m);
+        assertTrue(m.contains("sinks[0].format: must be one of cef | json, not 'xml'"), m);
+        assertTrue(m.contains("forwarder.yml:10 source.colour: unknown key; allowed here:"), m);
+        assertEquals(5, e.problems().size(), m);
+    }
+
+    @Test
+    void load_tlsWithNewlineFraming_isRejected() {
+        String bad = MINIMAL.replace("protocol: tcp ", "protocol: tls ").replace("framing: octet-counting",
+                "framing: newline");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("FORWARDER_DB_PASSWORD", "x")));
+        assertTrue(e.getMessage().contains("must be octet-counting with tls"), e.getMessage());
+    }
+
+    @Test
+    void load_brokenYaml_givesTheLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load("source:\n  host: [unclosed\n",
+                Map.of()));
+        assertTrue(e.getMessage().contains("forwarder.yml:"), e.getMessage());
+        assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
+    }
+
+    @Test
+    void load_noSinks_saysWhatIsNeeded() {
+        String noSinks = MINIMAL.substring(0, MINIMAL.indexOf("sinks:"));
+        ConfigException e = assertThrows(ConfigException.class, () -> load(noSinks, Map.of(
+                "FORWARDER_DB_PASSWORD", "x")));
+        assertTrue(e.getMessage().contains("at least one sink is needed (types: syslog, stdout, file)"),
+                e.getMessage());
+    }
+}

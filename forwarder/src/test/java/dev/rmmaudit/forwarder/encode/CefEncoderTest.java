@@ -1,0 +1,97 @@
+package dev.rmmaudit.forwarder.encode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.CefParser.Cef;
+import dev.rmmaudit.forwarder.testing.Events;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+class CefEncoderTest {
+    private final CefEncoder encoder = new CefEncoder("1.0");
+
+    @Test
+    void encode_plainEvent_hasSevenHeaderFieldsAndStandardKeys() {
+        Cef cef = CefParser.parse(encoder.encode(Events.withValue("mallory")));
+        assertEquals(List.of("CEF:0", "ConnectWise", "Automate", "1.0", "user-renamed", "mallory", "5"), cef.header());
+        assertEquals("1795256130123", cef.get("rt"));
+        assertEquals("user-renamed", cef.get("act"));
+        assertEquals("success", cef.get("outcome"));
+        assertEquals("iam", cef.get("cat"));
+        assertEquals("mallory", cef.get("suser"));
+        assertEquals("mallory", cef.get("duser"));
+        assertEquals("0123456789abcdef0123456789abcdef", cef.get("externalId"));
+        assertEquals("userClasses", cef.get("cs1Label"));
+        assertEquals("mallory,Admins", cef.get("cs1"));
+        assertEquals("false", cef.get("cs2"));
+        assertEquals("true", cef.get("cs3"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"x suser=admin", "a|b|c", "back\\slash", "a=b=c", "line\nbreak", "cr\rlf",
+        "trailing\\", "\\=", "x cs1Label=forged cs1=forged", "end with space ", "ünïcødé 用户 😀", "|\\|\\\\|"})
+    void encode_hostileValue_roundTripsThroughASpecParser(String hostile) {
+        Cef cef = CefParser.parse(encoder.encode(Events.withValue(hostile)));
+        assertEquals(hostile.replace('\n', ' ').replace('\r', ' '), cef.header().get(5), "header Name");
+        assertEquals(hostile, cef.get("suser"));
+        assertEquals(hostile, cef.get("duser"));
+        assertEquals("User renamed to " + hostile, cef.get("msg"));
+        assertEquals(hostile + ",Admins", cef.get("cs1"));
+        assertEquals("userClasses", cef.get("cs1Label"), "a value must never forge another key");
+        assertEquals("42", cef.get("duid"));
+    }
+
+    @Test
+    void encode_userNamedLikeAField_doesNotForgeSuser() {
+        SecurityEvent e = SecurityEvent.builder().id("1").time(java.time.Instant.EPOCH).action("user-created")
+                .module("automate").targetUserName("x suser=admin").build();
+        Cef cef = CefParser.parse(encoder.encode(e));
+        assertEquals(null, cef.get("suser"), "no actor was given, so no suser may appear");
+        assertEquals("x suser=admin", cef.get("duser"));
+    }
+
+    @Test
+    void encode_64KiBValue_isCutToEachKeysLimit() {
+        String huge = "A".repeat(64 * 1024);
+        String line = encoder.encode(Events.withValue(huge));
+        Cef cef = CefParser.parse(line);
+        assertEquals(1023, cef.get("suser").length());
+        assertEquals(1023, cef.get("msg").length());
+        assertEquals(4000, cef.get("cs1").length());
+        assertTrue(line.length() < 20_000, "line length " + line.length());
+    }
+
+    @Test
+    void encode_surrogatePairAtLimit_isNotSplit() {
+        String value = "a".repeat(1022) + "😀";
+        String suser = CefParser.parse(encoder.encode(Events.withValue(value))).get("suser");
+        assertEquals("a".repeat(1022), suser);
+    }
+
+    @Test
+    void encode_controlCharacters_neverReachTheWireRaw() {
+        String line = encoder.encode(Events.withValue("nul\u0000tab\tesc\u001bdel\u007f"));
+        for (char c : line.toCharArray()) {
+            assertFalse(c < 0x20 || c == 0x7f, "raw control character " + (int) c);
+        }
+        assertEquals("nul\\u0000tab\\u0009esc\\u001bdel\\u007f", CefParser.parse(line).get("duser"));
+    }
+
+    @Test
+    void encode_ipv6Source_goesToC6a2() {
+        SecurityEvent e = SecurityEvent.builder().id("1").time(java.time.Instant.EPOCH).action("user-login")
+                .module("automate").sourceAddress("2001:db8::1").build();
+        Cef cef = CefParser.parse(encoder.encode(e));
+        assertEquals("2001:db8::1", cef.get("c6a2"));
+        assertEquals(null, cef.get("src"));
+        SecurityEvent v4 = SecurityEvent.builder().id("1").time(java.time.Instant.EPOCH).action("user-login")
+                .module("automate").sourceAddress("203.0.113.9").build();
+        assertEquals("203.0.113.9", CefParser.parse(encoder.encode(v4)).get("src"));
+    }
+}
