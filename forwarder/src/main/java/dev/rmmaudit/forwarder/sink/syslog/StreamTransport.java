@@ -25,9 +25,11 @@ final class StreamTransport implements SyslogTransport {
     private final Duration connectTimeout;
     private final SSLSocketFactory tls;
     private final boolean verifyHostname;
-    private Socket socket;
-    private OutputStream out;
-    private InputStream in;
+    /** The open connection, replaced as a whole so that {@link #close()} from another thread is safe. */
+    private volatile Connection connection;
+
+    private record Connection(Socket socket, OutputStream out, InputStream in) {
+    }
 
     private StreamTransport(String host, int port, Duration connectTimeout, SSLSocketFactory tls,
             boolean verifyHostname) {
@@ -48,19 +50,22 @@ final class StreamTransport implements SyslogTransport {
 
     @Override
     public void send(List<byte[]> frames) throws IOException {
-        if (socket != null && peerClosed()) {
+        Connection c = connection;
+        if (c != null && peerClosed(c)) {
             close();
+            c = null;
         }
-        if (socket == null) {
-            connect();
+        if (c == null) {
+            c = connect();
+            connection = c;
         }
         for (byte[] f : frames) {
-            out.write(f);
+            c.out().write(f);
         }
-        out.flush();
+        c.out().flush();
     }
 
-    private void connect() throws IOException {
+    private Connection connect() throws IOException {
         Socket plain = new Socket();
         try {
             plain.setKeepAlive(true);
@@ -76,9 +81,7 @@ final class StreamTransport implements SyslogTransport {
                 ssl.startHandshake();
                 s = ssl;
             }
-            socket = s;
-            out = new BufferedOutputStream(s.getOutputStream(), 64 * 1024);
-            in = s.getInputStream();
+            return new Connection(s, new BufferedOutputStream(s.getOutputStream(), 64 * 1024), s.getInputStream());
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
@@ -86,10 +89,10 @@ final class StreamTransport implements SyslogTransport {
     }
 
     /** True when the receiver closed its side (a syslog receiver never sends, so any read result but a timeout). */
-    private boolean peerClosed() {
+    private static boolean peerClosed(Connection c) {
         try {
-            socket.setSoTimeout(1);
-            int b = in.read();
+            c.socket().setSoTimeout(1);
+            int b = c.in().read();
             return b < 0;
         } catch (SocketTimeoutException e) {
             return false;
@@ -100,15 +103,14 @@ final class StreamTransport implements SyslogTransport {
 
     @Override
     public void close() {
-        if (socket != null) {
+        Connection c = connection;
+        connection = null;
+        if (c != null) {
             try {
-                socket.close();
+                c.socket().close();
             } catch (IOException ignored) {
                 // closing a broken connection: nothing more to do
             }
-            socket = null;
-            out = null;
-            in = null;
         }
     }
 }

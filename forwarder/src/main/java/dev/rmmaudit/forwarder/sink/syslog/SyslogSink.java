@@ -28,6 +28,7 @@ public final class SyslogSink implements Sink {
     private final SyslogTransport transport;
     private final Backoff backoff;
     private final SinkMetrics metrics = new SinkMetrics();
+    private volatile boolean closed;
 
     public SyslogSink(SyslogSinkConfig config) {
         this.config = config;
@@ -67,6 +68,9 @@ public final class SyslogSink implements Sink {
             frames.add(frame(formatter.format(e, encoder.encode(e))));
         }
         for (int attempt = 1; ; attempt++) {
+            if (closed) {
+                throw new InterruptedException("sink " + config.name() + " is closed; the batch was not delivered");
+            }
             try {
                 transport.send(frames);
                 metrics.sent(frames.size());
@@ -79,9 +83,11 @@ public final class SyslogSink implements Sink {
                 transport.close();
                 metrics.failed();
                 long wait = backoff.delay(attempt).toMillis();
-                LOG.warn("sink {}: cannot send to {}:{} over {} ({}); retrying the batch of {} in {} ms",
-                        config.name(), config.host(), config.port(), config.protocol(), e.toString(), frames.size(),
-                        wait);
+                if (attempt == 1 || attempt % 20 == 0) {
+                    LOG.warn("sink {}: cannot send to {}:{} over {} ({}); retrying the batch of {} (attempt {})",
+                            config.name(), config.host(), config.port(), config.protocol(), e.toString(),
+                            frames.size(), attempt);
+                }
                 Thread.sleep(wait);
                 metrics.retried();
             }
@@ -114,8 +120,10 @@ public final class SyslogSink implements Sink {
         return out;
     }
 
+    /** Closes the connection; a {@link #deliver} still retrying gives up with an InterruptedException. */
     @Override
     public void close() {
+        closed = true;
         transport.close();
     }
 

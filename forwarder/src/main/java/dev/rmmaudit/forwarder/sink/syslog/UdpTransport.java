@@ -10,7 +10,7 @@ import java.util.List;
 final class UdpTransport implements SyslogTransport {
     private final String host;
     private final int port;
-    private DatagramSocket socket;
+    private volatile DatagramSocket socket;
 
     UdpTransport(String host, int port) {
         this.host = host;
@@ -19,20 +19,23 @@ final class UdpTransport implements SyslogTransport {
 
     @Override
     public void send(List<byte[]> frames) throws IOException {
-        if (socket == null) {
-            socket = new DatagramSocket();
-            socket.connect(new InetSocketAddress(host, port));
+        DatagramSocket s = socket;
+        if (s == null) {
+            s = new DatagramSocket();
+            s.connect(new InetSocketAddress(host, port));
+            socket = s;
         }
         for (byte[] f : frames) {
-            socket.send(new DatagramPacket(f, f.length));
+            s.send(new DatagramPacket(f, f.length));
         }
     }
 
     @Override
     public void close() {
-        if (socket != null) {
-            socket.close();
-            socket = null;
+        DatagramSocket s = socket;
+        socket = null;
+        if (s != null) {
+            s.close();
         }
     }
 }

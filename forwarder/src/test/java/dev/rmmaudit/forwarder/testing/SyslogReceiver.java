@@ -1,0 +1,154 @@
+package dev.rmmaudit.forwarder.testing;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import javax.net.ServerSocketFactory;
+
+/**
+ * A syslog receiver on 127.0.0.1 for tests: TCP (or TLS, given a server socket factory), framing by octet
+ * counting (RFC 6587 3.4.1) or newline. Every message received is kept; a malformed frame is an error kept
+ * in {@link #errors()}.
+ */
+public final class SyslogReceiver implements AutoCloseable {
+    private final ServerSocket server;
+    private final boolean octetCounting;
+    private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<Socket> clients = new CopyOnWriteArrayList<>();
+    private final Thread acceptor;
+
+    public SyslogReceiver(int port, boolean octetCounting, ServerSocketFactory factory) throws IOException {
+        this.server = factory.createServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        this.octetCounting = octetCounting;
+        this.acceptor = new Thread(this::acceptLoop, "syslog-receiver");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    public static SyslogReceiver tcp(int port) throws IOException {
+        return new SyslogReceiver(port, true, ServerSocketFactory.getDefault());
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public List<String> messages() {
+        return List.copyOf(messages);
+    }
+
+    public List<String> errors() {
+        return List.copyOf(errors);
+    }
+
+    /** Waits until at least {@code n} messages arrived; returns them. */
+    public List<String> await(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (messages.size() < n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return messages();
+    }
+
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            try {
+                Socket s = server.accept();
+                clients.add(s);
+                Thread t = new Thread(() -> read(s), "syslog-client");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                return;
+            }
+        }
+    }
+
+    private void read(Socket s) {
+        try (InputStream in = new BufferedInputStream(s.getInputStream())) {
+            while (true) {
+                String m = octetCounting ? readCounted(in) : readLine(in);
+                if (m == null) {
+                    return;
+                }
+                messages.add(m);
+            }
+        } catch (IOException e) {
+            if (!server.isClosed()) {
+                errors.add(e.toString());
+            }
+        }
+    }
+
+    private String readCounted(InputStream in) throws IOException {
+        int len = 0;
+        int digits = 0;
+        while (true) {
+            int c = in.read();
+            if (c < 0) {
+                if (digits > 0) {
+                    errors.add("connection closed inside a length");
+                }
+                return null;
+            }
+            if (c == ' ') {
+                break;
+            }
+            if (c < '0' || c > '9' || digits > 7) {
+                errors.add("bad octet count character " + c);
+                throw new IOException("bad frame");
+            }
+            len = len * 10 + (c - '0');
+            digits++;
+        }
+        byte[] buf = in.readNBytes(len);
+        if (buf.length != len) {
+            errors.add("frame cut short: " + buf.length + " of " + len);
+            return null;
+        }
+        return new String(buf, StandardCharsets.UTF_8);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            b.write(c);
+        }
+        if (c < 0 && b.size() == 0) {
+            return null;
+        }
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Drops every open connection but keeps listening (a receiver restart seen from the client). */
+    public void dropConnections() throws IOException {
+        List<Socket> open = new ArrayList<>(clients);
+        clients.clear();
+        for (Socket s : open) {
+            s.close();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+        dropConnections();
+        try {
+            acceptor.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
