@@ -1,0 +1,121 @@
+package dev.rmmaudit.forwarder.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.Secret;
+import dev.rmmaudit.forwarder.config.SinkConfig;
+import dev.rmmaudit.forwarder.config.SyslogSinkConfig;
+import dev.rmmaudit.forwarder.config.TlsConfig;
+import dev.rmmaudit.forwarder.demo.AutomateSample;
+import dev.rmmaudit.forwarder.demo.ThrowawayDatabase;
+import dev.rmmaudit.forwarder.pipeline.Forwarder;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real pipeline for an integration test: the sample Automate schema in a database of its own on the
+ * shared test server, a least-privileged forwarder account, and a syslog sink over TCP with octet counting
+ * to a {@link SyslogReceiver}.
+ */
+@SuppressWarnings("try")
+public final class ForwarderFixture implements AutoCloseable {
+    public final ThrowawayDatabase db;
+    public final String database;
+    public final SyslogReceiver receiver;
+    public final Connection root;
+    private final Path stateDir;
+    private final String user;
+    private final String password;
+    private final long serverId;
+    private Forwarder forwarder;
+
+    private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
+            Path stateDir, String user, String password) {
+        this.db = db;
+        this.database = database;
+        this.receiver = receiver;
+        this.root = root;
+        this.stateDir = stateDir;
+        this.user = user;
+        this.password = password;
+        this.serverId = TestDatabases.uniqueServerId();
+    }
+
+    public static ForwarderFixture start(Path dir) throws Exception {
+        ThrowawayDatabase db = TestDatabases.shared();
+        String database = TestDatabases.uniqueName("labtech");
+        AutomateSample.load(db, database);
+        String user = "fwd" + database.substring(database.indexOf('_'));
+        String password = AutomateSample.createForwarderUser(db, user);
+        ForwarderFixture f = new ForwarderFixture(db, database, SyslogReceiver.tcp(0),
+                AutomateSample.connect(db, database), dir.resolve("state"), user, password);
+        f.startForwarder();
+        return f;
+    }
+
+    public ForwarderConfig config() {
+        AutomateSourceConfig source = new AutomateSourceConfig(db.flavor(), db.host(), db.port(), user,
+                new Secret(password), database, serverId, stateDir, "disabled", "none", Map.of());
+        SinkConfig sink = new SyslogSinkConfig("siem", "cef", "tcp", "127.0.0.1", receiver.port(), "octet-counting",
+                "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2), Duration.ofMillis(20),
+                Duration.ofMillis(500), TlsConfig.DEFAULT);
+        return new ForwarderConfig(source, List.of(sink), null, stateDir.resolve("dead-letter.jsonl"));
+    }
+
+    public void startForwarder() throws Exception {
+        forwarder = Forwarder.start(config());
+        assertTrue(forwarder.awaitStreaming(Duration.ofSeconds(60)), "the binlog reader did not connect");
+    }
+
+    public void stopForwarder() {
+        forwarder.close();
+        forwarder = null;
+    }
+
+    public Forwarder forwarder() {
+        return forwarder;
+    }
+
+    public void sql(String... statements) throws Exception {
+        try (Statement st = root.createStatement()) {
+            for (String s : statements) {
+                st.execute(s);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code statements} and returns the CEF of the {@code n} messages they cause, after checking that no
+     * further message follows within a settle time (exactly once).
+     */
+    public List<CefParser.Cef> expect(int n, String... statements) throws Exception {
+        int before = receiver.messages().size();
+        sql(statements);
+        List<String> got = receiver.await(before + n, Duration.ofSeconds(20));
+        Thread.sleep(600);
+        List<String> all = receiver.messages();
+        assertEquals(before + n, all.size(), "messages after " + String.join("; ", statements) + ":\n"
+                + String.join("\n", all.subList(before, all.size())));
+        assertEquals(List.of(), receiver.errors(), "framing errors");
+        return got.subList(before, before + n).stream().map(CefParser::parse).toList();
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (forwarder != null) {
+            forwarder.close();
+        }
+        receiver.close();
+        try (Statement st = root.createStatement()) {
+            st.execute("DROP DATABASE `" + database + "`");
+        }
+        root.close();
+    }
+}
