@@ -6,6 +6,7 @@ import dev.rmmaudit.forwarder.config.ForwarderConfig;
 import dev.rmmaudit.forwarder.pipeline.Forwarder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
@@ -48,12 +49,20 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         AtomicBoolean stopping = new AtomicBoolean();
+        CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+        StopSignals.onStop(() -> stopRequested.complete(null));
+        // Where signals cannot be caught, the JVM's shutdown still closes the forwarder (offsets committed).
         Thread hook = new Thread(() -> {
-            stopping.set(true);
-            forwarder.close();
+            if (stopping.compareAndSet(false, true)) {
+                forwarder.close();
+            }
         }, "shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
+            CompletableFuture.anyOf(forwarder.completion(), stopRequested).get();
+            if (stopRequested.isDone() && stopping.compareAndSet(false, true)) {
+                forwarder.close();
+            }
             forwarder.completion().get();
             return ExitCodes.OK;
         } catch (ExecutionException e) {

@@ -1,0 +1,131 @@
+package dev.rmmaudit.forwarder.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rmmaudit.forwarder.demo.AutomateSample;
+import dev.rmmaudit.forwarder.demo.ThrowawayDatabase;
+import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.SyslogReceiver;
+import dev.rmmaudit.forwarder.testing.TestDatabases;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run the way a user runs it: {@code demo}, and {@code run} with the README's config. */
+class CliIT {
+    private static final Path JAR = Path.of("target", "forwarder.jar");
+
+    @TempDir
+    Path dir;
+
+    private static ProcessBuilder java(String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", JAR.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
+    }
+
+    @Test
+    void demo_withNoArguments_printsTheStoryAsParseableCef() throws Exception {
+        Process p = java("demo").redirectError(dir.resolve("err.log").toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES));
+        String err = Files.readString(dir.resolve("err.log"));
+        assertEquals(0, p.exitValue(), err);
+        List<String> lines = out.lines().toList();
+        assertEquals(10, lines.size(), out + err);
+        List<String> actions = lines.stream().map(l -> CefParser.parse(l).get("act")).toList();
+        assertEquals(List.of("user-login", "user-created", "user-class-added", "user-superadmin-granted",
+                "class-permissions-changed", "user-superadmin-granted", "user-superadmin-granted",
+                "user-audit-level-lowered", "user-password-changed", "user-deleted"), actions);
+        assertTrue(err.contains("# ▶ bob is added to class Admins"), err);
+        assertFalse(out.contains("dave-new-hash-sample"));
+    }
+
+    @Test
+    void run_issueConfigWithPasswordFromEnv_deliversAndStopsCleanlyOnSigterm() throws Exception {
+        ThrowawayDatabase db = TestDatabases.shared();
+        String database = TestDatabases.uniqueName("labtech");
+        AutomateSample.load(db, database);
+        String user = "cli" + database.substring(database.indexOf('_'));
+        String password = AutomateSample.createForwarderUser(db, user);
+        try (SyslogReceiver receiver = SyslogReceiver.tcp(0);
+                Connection c = AutomateSample.connect(db, database)) {
+            Path config = dir.resolve("forwarder.yml");
+            Files.writeString(config, """
+                    source:
+                      type: automate
+                      flavor: %s          # mysql | mariadb
+                      host: 127.0.0.1
+                      port: %d
+                      user: %s
+                      password: ${FORWARDER_DB_PASSWORD}
+                      database: %s
+                      serverId: %d
+                      stateDir: ./state        # offsets and schema history
+                      sslMode: disabled
+                    sinks:
+                      - name: siem
+                        type: syslog
+                        protocol: tcp          # udp | tcp | tls
+                        host: 127.0.0.1
+                        port: %d
+                        framing: octet-counting   # octet-counting | newline (tcp/tls only)
+                        format: cef            # cef | json
+                    """.formatted(db.flavor(), db.port(), user, database, TestDatabases.uniqueServerId(),
+                    receiver.port()));
+            ProcessBuilder pb = java("validate", "--config", config.toString());
+            pb.environment().put("FORWARDER_DB_PASSWORD", password);
+            Process v = pb.redirectErrorStream(true).start();
+            String validated = new String(v.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(v.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, v.exitValue(), validated);
+
+            pb = java("run", "--config", config.toString());
+            pb.environment().put("FORWARDER_DB_PASSWORD", password);
+            Process run = pb.redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
+            try {
+                awaitLog(dir.resolve("run.log"), "following the", run);
+                Thread.sleep(2500);
+                try (Statement st = c.createStatement()) {
+                    st.execute("UPDATE users SET ClientID = '2,1,' WHERE Name = 'bob'");
+                    st.execute("DELETE FROM users WHERE Name = 'frank'");
+                }
+                List<String> got = receiver.await(3, Duration.ofSeconds(30));
+                assertEquals(List.of("user-class-added", "user-superadmin-granted", "user-deleted"),
+                        got.stream().map(m -> CefParser.parse(m).get("act")).toList(), Files.readString(
+                                dir.resolve("run.log")));
+            } finally {
+                run.destroy();
+            }
+            assertTrue(run.waitFor(60, TimeUnit.SECONDS), "run did not stop on SIGTERM");
+            String log = Files.readString(dir.resolve("run.log"));
+            assertEquals(0, run.exitValue(), log);
+            assertFalse(log.contains(password), "the database password appeared in the log");
+            assertTrue(Files.exists(dir.resolve("state").resolve("offsets.dat")), "offsets under stateDir");
+        }
+    }
+
+    private static void awaitLog(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("run exited " + p.exitValue() + ":\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no '" + text + "' in the log:\n" + Files.readString(log));
+    }
+}
