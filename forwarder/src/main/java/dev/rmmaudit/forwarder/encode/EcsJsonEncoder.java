@@ -1,6 +1,7 @@
 package dev.rmmaudit.forwarder.encode;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,7 +91,7 @@ public final class EcsJsonEncoder implements Encoder {
             e.changes().forEach((k, c) -> changes.putObject(k).put("from", c.from()).put("to", c.to()));
         }
         for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-            vendor.put(a.getKey(), a.getValue());
+            putPath(vendor, a.getKey(), a.getValue());
         }
         if (e.origin() != null) {
             ObjectNode origin = vendor.putObject("origin");
@@ -100,6 +101,17 @@ public final class EcsJsonEncoder implements Encoder {
             putIfPresent(origin, "position", e.origin().position());
         }
         return root;
+    }
+
+    /** Puts {@code value} at a dotted path ({@code class.id} becomes {@code {"class":{"id":…}}}). */
+    private static void putPath(ObjectNode root, String path, String value) {
+        String[] parts = path.split("\\.");
+        ObjectNode n = root;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = n.get(parts[i]);
+            n = child instanceof ObjectNode o ? o : n.putObject(parts[i]);
+        }
+        n.put(parts[parts.length - 1], value);
     }
 
     private static void putIfPresent(ObjectNode n, String key, String value) {

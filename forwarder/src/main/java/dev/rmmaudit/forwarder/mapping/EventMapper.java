@@ -150,8 +150,8 @@ public final class EventMapper {
         List<Match> out = new ArrayList<>();
         for (String id : diff) {
             String name = directory.className(id);
-            out.add(new Match(id, Map.of("class", name, "classId", id), Map.of(col, change),
-                    Map.of("class.id", id, "class.name", name), null, List.of(name), null));
+            out.add(new Match(id, ordered("class", name, "classId", id), Map.of(col, change),
+                    ordered("class.id", id, "class.name", name), null, List.of(name), null));
         }
         return out;
     }
@@ -167,7 +167,7 @@ public final class EventMapper {
         Map<String, String> attrs = new LinkedHashMap<>();
         attrs.put("permissions.gained", gained);
         attrs.put("permissions.lost", lost);
-        return List.of(new Match("", Map.of("gained", gained, "lost", lost), Map.of(col, change), attrs, null, null,
+        return List.of(new Match("", ordered("gained", gained, "lost", lost), Map.of(col, change), attrs, null, null,
                 null));
     }
 
@@ -193,7 +193,7 @@ public final class EventMapper {
             }
             List<String> via = directory.superAdminClassNames(became ? r.classesAfter : r.classesBefore);
             String cls = String.join(",", via);
-            return List.of(new Match("", Map.of("class", cls), Map.of(), Map.of("superAdmin.via", cls), null, null,
+            return List.of(new Match("", ordered("class", cls), Map.of(), ordered("super_admin.via", cls), null, null,
                     new Boolean[] {was, is}));
         }
         String classId = r.value("id");
@@ -206,11 +206,11 @@ public final class EventMapper {
             boolean was = directory.isSuperAdmin(u.classIds(), classId, permsBefore);
             boolean is = directory.isSuperAdmin(u.classIds(), classId, permsAfter);
             if (was != is && is == became) {
-                out.add(new Match(u.id(), Map.of("user", nullToEmpty(u.name()), "userId", u.id(), "class",
+                out.add(new Match(u.id(), ordered("user", nullToEmpty(u.name()), "userId", u.id(), "class",
                         nullToEmpty(className), "classId", nullToEmpty(classId)), Map.of(column, new Change(
-                        Long.toString(permsBefore), Long.toString(permsAfter))), Map.of("class.id", nullToEmpty(classId),
-                        "superAdmin.via", nullToEmpty(className)), u, directory.classNames(u.classIds()),
-                        new Boolean[] {was, is}));
+                        Long.toString(permsBefore), Long.toString(permsAfter))), ordered("class.id",
+                        nullToEmpty(classId), "super_admin.via", nullToEmpty(className)), u,
+                        directory.classNames(u.classIds()), new Boolean[] {was, is}));
             }
         }
         return out;
@@ -306,6 +306,18 @@ public final class EventMapper {
                         Values.bits(r.after.get(r.m.column("permissions")))));
             }
         }
+    }
+
+    /**
+     * An insertion-ordered map of {@code key, value, key, value, …}. Events must encode byte for byte the same
+     * on every run, and {@code Map.of} iterates in an order salted per JVM.
+     */
+    private static Map<String, String> ordered(String... keyValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            m.put(keyValues[i], keyValues[i + 1]);
+        }
+        return m;
     }
 
     private static String nullToEmpty(String s) {

@@ -148,7 +148,7 @@ class EventMapperTest {
         SecurityEvent granted = e.get(2);
         assertEquals(Boolean.FALSE, granted.superAdminBefore());
         assertEquals(Boolean.TRUE, granted.superAdminAfter());
-        assertEquals("Admins", granted.attributes().get("superAdmin.via"));
+        assertEquals("Admins", granted.attributes().get("super_admin.via"));
         assertTrue(mapper.directory().isSuperAdmin(mapper.directory().user("3").classIds()));
     }
 
