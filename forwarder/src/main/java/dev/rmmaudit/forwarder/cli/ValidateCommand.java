@@ -27,13 +27,9 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> problems = new ArrayList<>();
-        ForwarderConfig c = null;
-        try {
-            c = ForwarderConfig.load(config, Env.system());
-        } catch (ConfigException e) {
-            problems.addAll(e.problems());
-        }
+        ForwarderConfig.Checked checked = ForwarderConfig.check(config, Env.system());
+        List<String> problems = new ArrayList<>(checked.problems().messages());
+        ForwarderConfig c = checked.config();
         Mappings mappings = null;
         try {
             mappings = MappingLoader.load(c == null ? null : c.mappingsDir());
@@ -44,7 +40,7 @@ final class ValidateCommand implements Callable<Integer> {
             for (SinkConfig s : c.sinks()) {
                 if (s instanceof SyslogSinkConfig sys && sys.tls().caFile() != null
                         && !Files.isReadable(sys.tls().caFile())) {
-                    problems.add(config + " sinks." + s.name() + ".tls.caFile: cannot read " + sys.tls().caFile());
+                    problems.add(config + " sink " + s.name() + " tls.caFile: cannot read " + sys.tls().caFile());
                 }
             }
         }

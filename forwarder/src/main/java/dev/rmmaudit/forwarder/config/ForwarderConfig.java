@@ -23,13 +23,29 @@ public record ForwarderConfig(
 
     /** Reads and checks {@code file}; throws a {@link ConfigException} listing every problem. */
     public static ForwarderConfig load(Path file, Env env) {
+        Checked c = check(file, env);
+        c.problems().throwIfAny();
+        return c.config();
+    }
+
+    /**
+     * Reads {@code file} as far as it can: the configuration (parts with problems take their defaults, and
+     * it is null when the file cannot be parsed) and every problem found.
+     */
+    public static Checked check(Path file, Env env) {
         Problems problems = new Problems();
         ConfigNode root = ConfigNode.parse(file, env, problems);
-        problems.throwIfAny();
-        Path base = file.toAbsolutePath().getParent();
-        ForwarderConfig config = read(root, base);
-        problems.throwIfAny();
-        return config;
+        if (!root.isPresent()) {
+            if (problems.isEmpty()) {
+                problems.add(file.toString(), "the file is empty; a configuration needs source and sinks");
+            }
+            return new Checked(null, problems);
+        }
+        return new Checked(read(root, file.toAbsolutePath().getParent()), problems);
+    }
+
+    /** A configuration read as far as possible, and what is wrong with it. */
+    public record Checked(ForwarderConfig config, Problems problems) {
     }
 
     /** Reads a parsed configuration; problems are recorded in the node's {@link Problems}. */

@@ -31,6 +31,10 @@ public final class DeadLetterFile {
         this.mappings = mappings;
     }
 
+    /**
+     * Writes one row and syncs it. An I/O failure is thrown: the row must not be acknowledged to the source
+     * when it is neither delivered nor kept.
+     */
     public synchronized void write(String module, RowChange change, Throwable reason) {
         TableMapping m = mappings.find(module, change.table()).orElse(null);
         ObjectNode line = JSON.createObjectNode();
@@ -64,14 +68,16 @@ public final class DeadLetterFile {
 
     private static ObjectNode row(Map<String, Object> row, TableMapping m) {
         ObjectNode n = JSON.createObjectNode();
-        row.forEach((k, v) -> {
-            if (m != null && m.isSecret(k)) {
-                n.put(k, "[redacted]");
-            } else {
-                n.put(k, v == null ? null : v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b)
-                        : v.toString());
-            }
-        });
+        row.forEach((k, v) -> n.put(k, m != null && m.isSecret(k) ? "[redacted]" : text(v)));
         return n;
+    }
+
+    /** The value as text; a value that cannot even be read as text is named, never allowed to throw. */
+    private static String text(Object v) {
+        try {
+            return v == null ? null : v instanceof byte[] b ? java.util.HexFormat.of().formatHex(b) : v.toString();
+        } catch (RuntimeException e) {
+            return "[unreadable " + v.getClass().getName() + ": " + e + "]";
+        }
     }
 }

@@ -27,6 +27,7 @@ public final class SyslogReceiver implements AutoCloseable {
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
+    private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     public SyslogReceiver(int port, boolean octetCounting, ServerSocketFactory factory) throws IOException {
         this.server = factory.createServerSocket(port, 50, InetAddress.getLoopbackAddress());
@@ -75,9 +76,23 @@ public final class SyslogReceiver implements AutoCloseable {
         }
     }
 
+    /** Stops reading (the sender's socket buffers fill up) until {@link #resume()}. */
+    public void pause() {
+        gate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void resume() {
+        gate.countDown();
+    }
+
     private void read(Socket s) {
         try (InputStream in = new BufferedInputStream(s.getInputStream())) {
             while (true) {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
                 String m = octetCounting ? readCounted(in) : readLine(in);
                 if (m == null) {
                     return;

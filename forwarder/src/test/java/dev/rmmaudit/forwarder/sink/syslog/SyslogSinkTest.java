@@ -111,6 +111,24 @@ class SyslogSinkTest {
     }
 
     @Test
+    void deliver_receiverStopsReading_blocksUntilItReadsAgain() throws Exception {
+        int n = 20_000;
+        try (SyslogReceiver r = SyslogReceiver.tcp(0);
+                SyslogSink sink = new SyslogSink(config("tcp", r.port(), "octet-counting", TlsConfig.DEFAULT))) {
+            sink.deliver(events(1, "warm-up"));
+            r.await(1, Duration.ofSeconds(5));
+            r.pause();
+            CompletableFuture<Void> big = deliverAsync(sink, events(n, "x".repeat(1000)));
+            Thread.sleep(1500);
+            assertFalse(big.isDone(), "a receiver that does not read must hold the sender back");
+            r.resume();
+            big.get(60, TimeUnit.SECONDS);
+            assertEquals(n + 1, r.await(n + 1, Duration.ofSeconds(30)).size());
+            assertEquals(0, sink.metrics().retries(), "a slow receiver is not a failure");
+        }
+    }
+
+    @Test
     void deliver_tlsWithTrustedCa_verifiesAndDelivers() throws Exception {
         TestCertificates certs = TestCertificates.create(dir, "syslog", "IP:127.0.0.1");
         try (SyslogReceiver r = new SyslogReceiver(0, true, certs.serverFactory());
