@@ -156,22 +156,7 @@ public final class ConfigNode {
     }
 
     public int integer(String key, int defaultValue, int min, int max) {
-        ConfigNode c = child(key);
-        String value = c.text();
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            long v = Long.parseLong(value.trim().replace("_", ""));
-            if (v < min || v > max) {
-                c.problem("must be a whole number from " + min + " to " + max + ", not " + value);
-                return defaultValue;
-            }
-            return (int) v;
-        } catch (NumberFormatException e) {
-            c.problem("must be a whole number from " + min + " to " + max + ", not '" + value + "'");
-            return defaultValue;
-        }
+        return (int) longValue(key, defaultValue, min, max);
     }
 
     public long longValue(String key, long defaultValue, long min, long max) {
