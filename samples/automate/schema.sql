@@ -54,3 +54,14 @@ CREATE TABLE h_scripts (
   StartedDate      DATETIME NULL,
   RunByUser        VARCHAR(50) NOT NULL DEFAULT ''
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
+-- A STAND-IN, not Automate's real table: Automate's failed-login table is not publicly named. It matches
+-- the template samples/mappings/automate/loginfailures.yml so the demo and tests can show the
+-- failed-login rules. On a real server, find the table and adapt the template.
+CREATE TABLE loginfailures (
+  FailureID  INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  UserName   VARCHAR(50)  NOT NULL,
+  IPAddress  VARCHAR(45)  NOT NULL DEFAULT '',
+  Reason     VARCHAR(100) NOT NULL DEFAULT '',
+  FailDate   DATETIME     NOT NULL DEFAULT CURRENT_TIMESTAMP
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -44,8 +44,16 @@ final class RunCommand implements Callable<Integer> {
             e.problems().forEach(p -> System.err.println("  " + p));
             return ExitCodes.INVALID;
         } catch (java.sql.SQLException e) {
+            Throwable root = e;
+            while (root.getCause() != null) {
+                root = root.getCause();
+            }
             System.err.println("cannot read the Automate database at " + c.source().host() + ":" + c.source().port()
-                    + ": " + e.getMessage());
+                    + ": " + root.getMessage());
+            if (String.valueOf(root.getMessage()).contains("Access denied")) {
+                System.err.println("  check the user, the password and the grants (README: Running it against "
+                        + "Automate); an anonymous ''@'localhost' account can shadow 'user'@'%'");
+            }
             return ExitCodes.FAILED;
         }
         AtomicBoolean stopping = new AtomicBoolean();

