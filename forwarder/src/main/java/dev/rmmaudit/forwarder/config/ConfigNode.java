@@ -73,6 +73,43 @@ public final class ConfigNode {
         return new ConfigNode(name, "", null, env, problems);
     }
 
+    /** Parses every document of a multi-document YAML text ({@code ---} between documents). */
+    public static List<ConfigNode> parseAll(String name, String text, Env env, Problems problems) {
+        LoaderOptions options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        options.setMaxAliasesForCollections(10);
+        List<ConfigNode> out = new ArrayList<>();
+        try {
+            for (Node root : new Yaml(options).composeAll(new StringReader(text))) {
+                out.add(new ConfigNode(name, "", root, env, problems));
+            }
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            problems.add(name + ":" + line, "not valid YAML: " + e.getProblem());
+        } catch (YAMLException e) {
+            problems.add(name, "not valid YAML: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** The key path of this node, such as {@code detection.selection}. */
+    public String path() {
+        return path;
+    }
+
+    /** The keys of this map in file order, without marking them as asked for. */
+    public List<String> keys() {
+        List<String> out = new ArrayList<>();
+        if (node instanceof MappingNode map) {
+            for (NodeTuple t : map.getValue()) {
+                if (t.getKeyNode() instanceof ScalarNode k) {
+                    out.add(k.getValue());
+                }
+            }
+        }
+        return out;
+    }
+
     public boolean isPresent() {
         return node != null;
     }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -19,7 +20,14 @@ public record ForwarderConfig(
         AutomateSourceConfig source,
         List<SinkConfig> sinks,
         Path mappingsDir,
-        Path deadLetterFile) {
+        Path deadLetterFile,
+        RulesConfig rules,
+        Map<String, String> sinkSelect) {
+
+    /** What a sink receives: {@code all} (the default), only {@code events}, or only {@code alerts}. */
+    public String select(String sinkName) {
+        return sinkSelect.getOrDefault(sinkName, "all");
+    }
 
     /** Reads and checks {@code file}; throws a {@link ConfigException} listing every problem. */
     public static ForwarderConfig load(Path file, Env env) {
@@ -51,7 +59,7 @@ public record ForwarderConfig(
     /** Reads a parsed configuration; problems are recorded in the node's {@link Problems}. */
     public static ForwarderConfig read(ConfigNode root, Path baseDir) {
         if (!root.isMap()) {
-            root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile");
+            root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile, rules");
             return null;
         }
         ConfigNode sourceNode = root.child("source");
@@ -65,17 +73,20 @@ public record ForwarderConfig(
             }
             source = AutomateSourceConfig.read(sourceNode, baseDir);
         }
-        List<SinkConfig> sinks = readSinks(root, baseDir);
+        Map<String, String> selects = new java.util.LinkedHashMap<>();
+        List<SinkConfig> sinks = readSinks(root, baseDir, selects);
         String mappings = root.string("mappings", null);
         Path state = source == null ? baseDir.resolve("state") : source.stateDir();
         String dead = root.string("deadLetterFile", null);
+        RulesConfig rules = RulesConfig.read(root.child("rules"), baseDir);
         root.rejectUnknownKeys();
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
-                dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize());
+                dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
+                Map.copyOf(selects));
     }
 
-    private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir) {
+    private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Map<String, String> selects) {
         List<ConfigNode> nodes = root.list("sinks");
         if (nodes.isEmpty()) {
             root.problem("missing 'sinks': at least one sink is needed (types: syslog, stdout, file)");
@@ -104,8 +115,10 @@ public record ForwarderConfig(
                 }
                 default -> new StdoutSinkConfig(name, format);
             };
+            String select = n.choice("select", "all", "all", "events", "alerts");
             n.rejectUnknownKeys();
             sinks.add(sink);
+            selects.put(name, select);
         }
         return sinks;
     }

@@ -2,6 +2,7 @@ package dev.rmmaudit.forwarder.demo;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.RulesConfig;
 import dev.rmmaudit.forwarder.config.Secret;
 import dev.rmmaudit.forwarder.config.StdoutSinkConfig;
 import dev.rmmaudit.forwarder.encode.Encoder;
@@ -40,7 +41,7 @@ public final class Demo {
             AutomateSourceConfig source = new AutomateSourceConfig(db.flavor(), db.host(), db.port(), "forwarder",
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
-                    state.resolve("dead-letter.jsonl"));
+                    state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of());
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));
                     Connection c = AutomateSample.connect(db, "labtech")) {

@@ -31,7 +31,7 @@ public final class CefEncoder implements Encoder {
         header(out, vendor(e.module()), 63).append('|');
         header(out, product(e.module()), 63).append('|');
         header(out, version, 31).append('|');
-        header(out, e.action(), 1023).append('|');
+        header(out, e.isAlert() ? e.ruleId() : e.action(), 1023).append('|');
         header(out, e.name(), 512).append('|');
         out.append(e.severity()).append('|');
         Extension x = new Extension(out);
@@ -49,7 +49,11 @@ public final class CefEncoder implements Encoder {
         x.custom(1, "userClasses", e.targetGroups().isEmpty() ? null : String.join(",", e.targetGroups()));
         x.custom(2, "superAdminBefore", e.superAdminBefore() == null ? null : e.superAdminBefore().toString());
         x.custom(3, "superAdminAfter", e.superAdminAfter() == null ? null : e.superAdminAfter().toString());
-        x.custom(4, "changes", e.changes().isEmpty() ? null : changesJson(e));
+        if (e.isAlert()) {
+            x.custom(4, "triggeringEvents", String.join(",", e.relatedEventIds()));
+        } else {
+            x.custom(4, "changes", e.changes().isEmpty() ? null : changesJson(e));
+        }
         x.custom(5, "details", detailsJson(e));
         x.custom(6, "origin", e.origin() == null ? e.dataset() : e.dataset() + " " + e.origin().position());
         return out.toString();

@@ -35,7 +35,7 @@ public final class EcsJsonEncoder implements Encoder {
         root.putObject("ecs").put("version", ECS_VERSION);
         ObjectNode event = root.putObject("event");
         event.put("id", e.id());
-        event.put("kind", "event");
+        event.put("kind", e.kind().label());
         event.putArray("category").add(e.category());
         ArrayNode types = event.putArray("type");
         e.types().forEach(types::add);
@@ -45,6 +45,11 @@ public final class EcsJsonEncoder implements Encoder {
         event.put("module", e.module());
         event.put("dataset", e.dataset());
         root.put("message", e.message());
+        if (e.isAlert()) {
+            root.putObject("rule").put("id", e.ruleId()).put("name", e.ruleName()).put("ruleset", "rmm-audit");
+            ArrayNode related = root.putObject("rmm_audit").putArray("triggering_event_ids");
+            e.relatedEventIds().forEach(related::add);
+        }
         ObjectNode user = root.putObject("user");
         if (e.actor() != null) {
             user.put("name", e.actor());

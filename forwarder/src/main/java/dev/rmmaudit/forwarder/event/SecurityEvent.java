@@ -27,6 +27,9 @@ import java.util.Objects;
  * @param superAdminBefore the target user's effective SuperAdmin flag before the change (null: unknown)
  * @param changes column changes that explain the event, by column name
  * @param attributes further facts as text, such as {@code class.id} or {@code permissions.gained}
+ * @param kind an event, or an alert a rule raised
+ * @param ruleId for an alert: the rule's id (the CEF signature id); null for an event
+ * @param relatedEventIds for an alert: the ids of the events that made it fire
  */
 public record SecurityEvent(
         String id,
@@ -50,7 +53,11 @@ public record SecurityEvent(
         Boolean superAdminAfter,
         Map<String, Change> changes,
         Map<String, String> attributes,
-        Origin origin) {
+        Origin origin,
+        Kind kind,
+        String ruleId,
+        String ruleName,
+        List<String> relatedEventIds) {
 
     public SecurityEvent {
         Objects.requireNonNull(id, "id");
@@ -64,6 +71,21 @@ public record SecurityEvent(
         changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
         attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         outcome = outcome == null ? Outcome.UNKNOWN : outcome;
+        kind = kind == null ? Kind.EVENT : kind;
+        relatedEventIds = relatedEventIds == null ? List.of() : List.copyOf(relatedEventIds);
+    }
+
+    /** An event from a source, or an alert raised by a rule. */
+    public enum Kind {
+        EVENT, ALERT;
+
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public boolean isAlert() {
+        return kind == Kind.ALERT;
     }
 
     /** The outcome of the action, as ECS {@code event.outcome} and CEF {@code outcome}. */
@@ -115,6 +137,10 @@ public record SecurityEvent(
         private final Map<String, Change> changes = new LinkedHashMap<>();
         private final Map<String, String> attributes = new LinkedHashMap<>();
         private Origin origin;
+        private Kind kind = Kind.EVENT;
+        private String ruleId;
+        private String ruleName;
+        private List<String> relatedEventIds = List.of();
 
         public Builder id(String v) { id = v; return this; }
         public Builder time(Instant v) { time = v; return this; }
@@ -146,11 +172,19 @@ public record SecurityEvent(
             return this;
         }
         public Builder origin(Origin v) { origin = v; return this; }
+        public Builder alert(String id, String name, List<String> related) {
+            kind = Kind.ALERT;
+            ruleId = id;
+            ruleName = name;
+            relatedEventIds = related;
+            return this;
+        }
 
         public SecurityEvent build() {
             return new SecurityEvent(id, time, module, dataset, action, name == null ? action : name, category, types,
                     outcome, severity, message, actor, targetUserId, targetUserName, targetUserEmail, targetGroups,
-                    sourceAddress, superAdminBefore, superAdminAfter, changes, attributes, origin);
+                    sourceAddress, superAdminBefore, superAdminAfter, changes, attributes, origin, kind, ruleId,
+                    ruleName, relatedEventIds);
         }
     }
 }

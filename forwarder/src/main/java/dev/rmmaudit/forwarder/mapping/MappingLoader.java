@@ -1,20 +1,13 @@
 package dev.rmmaudit.forwarder.mapping;
 
-import dev.rmmaudit.forwarder.config.ConfigException;
+import dev.rmmaudit.forwarder.config.BundledFiles;
 import dev.rmmaudit.forwarder.config.ConfigNode;
 import dev.rmmaudit.forwarder.config.Env;
 import dev.rmmaudit.forwarder.config.Problems;
 import dev.rmmaudit.forwarder.event.SecurityEvent.Outcome;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 /**
  * Loads table mappings: the built-in ones shipped in the jar under {@code mappings/}, then the files of a
@@ -45,7 +37,7 @@ public final class MappingLoader {
     public static Mappings load(Path userDir) {
         Problems problems = new Problems();
         Map<String, TableMapping> byKey = new TreeMap<>();
-        for (Map.Entry<String, String> e : builtInTexts().entrySet()) {
+        for (Map.Entry<String, String> e : BundledFiles.read("mappings").entrySet()) {
             TableMapping m = parse(e.getKey(), e.getValue(), moduleOf(e.getKey()), problems);
             if (m != null) {
                 byKey.put(key(m), m);
@@ -55,7 +47,7 @@ public final class MappingLoader {
             if (!Files.isDirectory(userDir)) {
                 problems.add(userDir.toString(), "mappings directory does not exist");
             } else {
-                for (Path file : yamlFiles(userDir)) {
+                for (Path file : BundledFiles.yamlFiles(userDir)) {
                     try {
                         String text = Files.readString(file, StandardCharsets.UTF_8);
                         Path rel = userDir.relativize(file);
@@ -289,46 +281,5 @@ public final class MappingLoader {
     private static String moduleOf(String resource) {
         String[] parts = resource.split("/");
         return parts.length >= 3 ? parts[parts.length - 2] : "automate";
-    }
-
-    private static List<Path> yamlFiles(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** Built-in mapping files, by resource path ({@code mappings/automate/users.yml}), in name order. */
-    static Map<String, String> builtInTexts() {
-        URL url = MappingLoader.class.getClassLoader().getResource("mappings");
-        if (url == null) {
-            throw new ConfigException("the built-in mappings are missing from the class path (a broken build?)");
-        }
-        Map<String, String> out = new TreeMap<>();
-        try {
-            URI uri = url.toURI();
-            if (uri.getScheme().equals("jar")) {
-                FileSystem fs;
-                try {
-                    fs = FileSystems.newFileSystem(uri, Map.of());
-                } catch (FileSystemAlreadyExistsException e) {
-                    fs = FileSystems.getFileSystem(uri);
-                }
-                readAll(fs.getPath("mappings"), out);
-            } else {
-                readAll(Path.of(uri), out);
-            }
-        } catch (IOException | URISyntaxException e) {
-            throw new ConfigException("cannot read the built-in mappings: " + e.getMessage());
-        }
-        return out;
-    }
-
-    private static void readAll(Path root, Map<String, String> out) throws IOException {
-        for (Path p : yamlFiles(root)) {
-            out.put("mappings/" + root.relativize(p).toString().replace('\\', '/'),
-                    Files.readString(p, StandardCharsets.UTF_8));
-        }
     }
 }

@@ -1,6 +1,13 @@
 package dev.rmmaudit.forwarder.pipeline;
 
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.Problems;
+import dev.rmmaudit.forwarder.rule.DerivedFields;
+import dev.rmmaudit.forwarder.rule.Detector;
+import dev.rmmaudit.forwarder.rule.Rule;
+import dev.rmmaudit.forwarder.rule.RuleEngine;
+import dev.rmmaudit.forwarder.rule.RuleSet;
+import java.time.Clock;
 import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
 import dev.rmmaudit.forwarder.mapping.EventMapper;
 import dev.rmmaudit.forwarder.mapping.MappingLoader;
@@ -46,11 +53,26 @@ public final class Forwarder implements AutoCloseable {
         try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
             loader.load(mappings, directory);
         }
-        Pipeline pipeline = new Pipeline("automate", mapper, sinks, new DeadLetterFile(config.deadLetterFile(),
-                mappings));
+        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()))).toList();
+        Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
+                mappings), detector(config));
         AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
         source.start(pipeline);
         return new Forwarder(source, pipeline, List.copyOf(sinks));
+    }
+
+    /** The configured alert rules, or null when rules are off. */
+    private static Detector detector(ForwarderConfig config) {
+        if (!config.rules().enabled()) {
+            return null;
+        }
+        Problems problems = new Problems();
+        List<Rule> rules = RuleSet.load(config.rules(), problems);
+        problems.throwIfAny();
+        LOG.info("{} alert rules enabled", rules.size());
+        return new Detector(new RuleEngine(rules, Clock.systemUTC(), config.rules().maxGroups()),
+                new DerivedFields(config.rules().workingHours(), config.source().stateDir().resolve(
+                        "known-login-addresses.json")));
     }
 
     /** Waits until the binlog reader is connected: every change committed afterwards will be forwarded. */
@@ -73,7 +95,7 @@ public final class Forwarder implements AutoCloseable {
             LOG.info("sink {}: {}", s.name(), s.metrics());
             s.close();
         }
-        LOG.info("stopped: {} rows read, {} events delivered, {} rows dead-lettered", pipeline.rows(),
-                pipeline.events(), pipeline.deadLettered());
+        LOG.info("stopped: {} rows read, {} events delivered ({} alerts), {} rows dead-lettered", pipeline.rows(),
+                pipeline.events(), pipeline.alerts(), pipeline.deadLettered());
     }
 }

@@ -71,8 +71,8 @@ class PipelineTest {
         Mappings mappings = MappingLoader.load(null);
         Recording sink = new Recording();
         Path dead = dir.resolve("dead.jsonl");
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(sink),
-                new DeadLetterFile(dead, mappings));
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()),
+                List.of(Route.all(sink)), new DeadLetterFile(dead, mappings), null);
         p.handle(List.of(rename("1", "alice", "h1"), rename("2", POISON, "topsecrethash"), rename("3", "carol", "h3")));
         assertEquals(List.of("alice", "carol"), sink.got.stream().map(SecurityEvent::targetUserName).toList());
         assertEquals(1, p.deadLettered());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.RulesConfig;
 import dev.rmmaudit.forwarder.config.Secret;
 import dev.rmmaudit.forwarder.config.SinkConfig;
 import dev.rmmaudit.forwarder.config.SyslogSinkConfig;
@@ -35,6 +36,9 @@ public final class ForwarderFixture implements AutoCloseable {
     private final String password;
     private final long serverId;
     private Forwarder forwarder;
+    private Path mappingsDir;
+    private RulesConfig rules = RulesConfig.DEFAULT;
+    private String select = "events";
 
     private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
             Path stateDir, String user, String password) {
@@ -48,7 +52,15 @@ public final class ForwarderFixture implements AutoCloseable {
         this.serverId = TestDatabases.uniqueServerId();
     }
 
+    /** A fixture whose forwarder sends source events only (no alerts) to the receiver, started. */
     public static ForwarderFixture start(Path dir) throws Exception {
+        ForwarderFixture f = prepare(dir);
+        f.startForwarder();
+        return f;
+    }
+
+    /** A fixture with its database and receiver ready and the forwarder not yet started. */
+    public static ForwarderFixture prepare(Path dir) throws Exception {
         ThrowawayDatabase db = TestDatabases.shared();
         String database = TestDatabases.uniqueName("labtech");
         AutomateSample.load(db, database);
@@ -56,7 +68,6 @@ public final class ForwarderFixture implements AutoCloseable {
         String password = AutomateSample.createForwarderUser(db, user);
         ForwarderFixture f = new ForwarderFixture(db, database, SyslogReceiver.tcp(0),
                 AutomateSample.connect(db, database), dir.resolve("state"), user, password);
-        f.startForwarder();
         return f;
     }
 
@@ -66,7 +77,26 @@ public final class ForwarderFixture implements AutoCloseable {
         SinkConfig sink = new SyslogSinkConfig("siem", "cef", "tcp", "127.0.0.1", receiver.port(), "octet-counting",
                 "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2), Duration.ofMillis(20),
                 Duration.ofMillis(500), TlsConfig.DEFAULT);
-        return new ForwarderConfig(source, List.of(sink), null, stateDir.resolve("dead-letter.jsonl"));
+        return new ForwarderConfig(source, List.of(sink), mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
+                Map.of("siem", select));
+    }
+
+    /** Extra mappings (such as the failed-login template) for the next start. */
+    public ForwarderFixture mappings(Path dir) {
+        this.mappingsDir = dir;
+        return this;
+    }
+
+    /** What the receiver gets: all, events or alerts. */
+    public ForwarderFixture select(String s) {
+        this.select = s;
+        return this;
+    }
+
+    /** Rule settings for the next start. */
+    public ForwarderFixture rules(RulesConfig r) {
+        this.rules = r;
+        return this;
     }
 
     public void startForwarder() throws Exception {

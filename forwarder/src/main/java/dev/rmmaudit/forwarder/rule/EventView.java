@@ -1,0 +1,82 @@
+package dev.rmmaudit.forwarder.rule;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An event as rules see it: its ECS JSON flattened to dotted field names ({@code user.target.name}), each
+ * with one or more text values (arrays give several). The same names analysts use in their SIEM.
+ */
+public final class EventView {
+    private final Map<String, List<String>> fields;
+
+    private EventView(Map<String, List<String>> fields) {
+        this.fields = fields;
+    }
+
+    /** Flattens an ECS document. */
+    public static EventView of(JsonNode ecs) {
+        Map<String, List<String>> fields = new LinkedHashMap<>();
+        flatten("", ecs, fields);
+        return new EventView(fields);
+    }
+
+    private static void flatten(String prefix, JsonNode n, Map<String, List<String>> out) {
+        if (n.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                flatten(prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey(), e.getValue(), out);
+            }
+        } else if (n.isArray()) {
+            for (JsonNode item : n) {
+                flatten(prefix, item, out);
+            }
+        } else if (!n.isNull()) {
+            out.computeIfAbsent(prefix, k -> new ArrayList<>(1)).add(n.asText());
+        }
+    }
+
+    /** The values of a field; empty when the event does not have it. */
+    public List<String> values(String field) {
+        return fields.getOrDefault(field, Collections.emptyList());
+    }
+
+    /** The first value of a field, or null. */
+    public String first(String field) {
+        List<String> v = values(field);
+        return v.isEmpty() ? null : v.get(0);
+    }
+
+    /** Returns a view with {@code field} set to {@code value} (derived fields). */
+    public EventView with(String field, String value) {
+        Map<String, List<String>> copy = new LinkedHashMap<>(fields);
+        copy.put(field, List.of(value));
+        return new EventView(copy);
+    }
+
+    public String id() {
+        return first("event.id");
+    }
+
+    /** The event's time, or null when it has none that parses. */
+    public Instant time() {
+        String t = first("@timestamp");
+        try {
+            return t == null ? null : Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    public Map<String, List<String>> fields() {
+        return Collections.unmodifiableMap(fields);
+    }
+}
