@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Forwards ConnectWise Automate logins and user/permission changes to a SIEM as CEF or ECS JSON.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, RulesCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -20,7 +21,8 @@ import picocli.CommandLine.Command;
         footer = {
             "  forwarder demo                          # a throwaway database and a scripted story",
             "  forwarder validate --config forwarder.yml",
-            "  forwarder run --config forwarder.yml"})
+            "  forwarder run --config forwarder.yml",
+            "  forwarder rules test --events samples/rules/benign-day.jsonl"})
 public final class Main {
     private Main() {
     }

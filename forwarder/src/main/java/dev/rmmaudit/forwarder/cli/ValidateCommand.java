@@ -3,6 +3,8 @@ package dev.rmmaudit.forwarder.cli;
 import dev.rmmaudit.forwarder.config.ConfigException;
 import dev.rmmaudit.forwarder.config.Env;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.Problems;
+import dev.rmmaudit.forwarder.rule.RuleSet;
 import dev.rmmaudit.forwarder.config.SinkConfig;
 import dev.rmmaudit.forwarder.config.SyslogSinkConfig;
 import dev.rmmaudit.forwarder.mapping.MappingLoader;
@@ -36,6 +38,12 @@ final class ValidateCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             problems.addAll(e.problems());
         }
+        int ruleCount = 0;
+        if (c != null && c.rules().enabled()) {
+            Problems ruleProblems = new Problems();
+            ruleCount = RuleSet.load(c.rules(), ruleProblems).size();
+            problems.addAll(ruleProblems.messages());
+        }
         if (c != null) {
             for (SinkConfig s : c.sinks()) {
                 if (s instanceof SyslogSinkConfig sys && sys.tls().caFile() != null
@@ -50,7 +58,7 @@ final class ValidateCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         System.out.println(config + ": valid (" + c.sinks().size() + " sinks, " + mappings.tables().size()
-                + " table mappings)");
+                + " table mappings, " + ruleCount + " rules)");
         return ExitCodes.OK;
     }
 }

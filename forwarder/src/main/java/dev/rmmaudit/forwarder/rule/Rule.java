@@ -27,6 +27,23 @@ public record Rule(
         return correlation != null;
     }
 
+    /** What the rule does, in a few words: {@code detection} or {@code event_count gte 5 within 5m by user}. */
+    public String summary() {
+        if (!isCorrelation()) {
+            return "detection";
+        }
+        Correlation c = correlation;
+        String by = c.groupBy().isEmpty() ? "" : " by " + String.join(", ", c.groupBy());
+        String span = c.timespan().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        return switch (c.type()) {
+            case TEMPORAL_ORDERED -> "temporal_ordered " + String.join(" then ", c.rules()) + " within " + span + by;
+            case VALUE_COUNT -> "value_count of " + c.field() + " " + c.op().name().toLowerCase(java.util.Locale.ROOT)
+                    + " " + c.threshold() + " within " + span + by;
+            default -> "event_count " + c.op().name().toLowerCase(java.util.Locale.ROOT) + " " + c.threshold()
+                    + " within " + span + by;
+        };
+    }
+
     /** CEF-style severity for the Sigma level. */
     public int severity() {
         return switch (level) {

@@ -65,7 +65,7 @@ class ValidateCommandTest {
         Files.writeString(cfg, "source: {type: automate, host: db, user: f}\nsinks: [{type: stdout}]\n");
         String[] out = new String[1];
         assertEquals(0, run(out, "validate", "--config", cfg.toString()));
-        assertTrue(out[0].contains("valid (1 sinks, 3 table mappings)"), out[0]);
+        assertTrue(out[0].contains("valid (1 sinks, 3 table mappings, 17 rules)"), out[0]);
     }
 
     @Test

@@ -116,4 +116,37 @@ class ForwarderConfigTest {
         assertTrue(e.getMessage().contains("at least one sink is needed (types: syslog, stdout, file)"),
                 e.getMessage());
     }
+
+    @Test
+    void load_rulesSection_readsOverridesHoursAndSelect() throws Exception {
+        ForwarderConfig c = load(MINIMAL + """
+                    select: alerts
+                rules:
+                  disabled: [login_outside_working_hours]
+                  overrides:
+                    failed_login_burst_user: {threshold: 10, timespan: 15m}
+                  workingHours: {zone: Europe/Berlin, days: [mon, tue, wed, thu, fri], start: "08:00", end: "17:30"}
+                """, Map.of("FORWARDER_DB_PASSWORD", "x"));
+        assertEquals("alerts", c.select("siem"));
+        assertEquals(10L, c.rules().overrides().get("failed_login_burst_user").threshold());
+        assertEquals(java.time.Duration.ofMinutes(15), c.rules().overrides().get("failed_login_burst_user").timespan());
+        assertEquals(java.time.ZoneId.of("Europe/Berlin"), c.rules().workingHours().zone());
+        assertTrue(c.rules().disabled().contains("login_outside_working_hours"));
+    }
+
+    @Test
+    void load_badRulesSection_reportsEachProblem() {
+        String bad = MINIMAL + """
+                rules:
+                  overrides:
+                    x: {}
+                  workingHours: {zone: Mars/Olympus, days: [funday], start: "25:99"}
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("FORWARDER_DB_PASSWORD", "x")));
+        String m = e.getMessage();
+        assertTrue(m.contains("rules.overrides.x: an override needs threshold and/or timespan"), m);
+        assertTrue(m.contains("rules.workingHours.zone: must be a time zone"), m);
+        assertTrue(m.contains("'funday' is not a day"), m);
+        assertTrue(m.contains("rules.workingHours.start: must be a time of day"), m);
+    }
 }
