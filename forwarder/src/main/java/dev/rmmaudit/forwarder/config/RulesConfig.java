@@ -36,7 +36,10 @@ public record RulesConfig(
     public record Override(Long threshold, Duration timespan) {
     }
 
-    /** When people work: logins outside these hours are flagged. */
+    /**
+     * When people work: logins outside these hours are flagged. {@code end} before {@code start} is a night
+     * shift across midnight; {@code start} equal to {@code end} is the whole day.
+     */
     public record WorkingHours(ZoneId zone, Set<DayOfWeek> days, LocalTime start, LocalTime end) {
         public static final WorkingHours DEFAULT = new WorkingHours(ZoneId.of("UTC"),
                 EnumSet.range(DayOfWeek.MONDAY, DayOfWeek.FRIDAY), LocalTime.of(7, 0), LocalTime.of(19, 0));

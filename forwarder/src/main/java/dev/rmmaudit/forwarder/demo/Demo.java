@@ -59,7 +59,9 @@ public final class Demo {
                 }
                 long n = forwarder.pipeline().events();
                 narration.println();
-                narration.println("# " + n + " events; " + forwarder.pipeline().deadLettered() + " rows dead-lettered");
+                narration.println("# " + (n - forwarder.pipeline().alerts()) + " events and " + forwarder.pipeline()
+                        .alerts() + " alerts from the built-in rules; " + forwarder.pipeline().deadLettered()
+                        + " rows dead-lettered");
                 return n;
             }
         } finally {
