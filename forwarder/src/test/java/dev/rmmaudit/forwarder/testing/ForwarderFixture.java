@@ -39,6 +39,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private Path mappingsDir;
     private RulesConfig rules = RulesConfig.DEFAULT;
     private String select = "events";
+    private String flavor;
 
     private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
             Path stateDir, String user, String password) {
@@ -72,7 +73,7 @@ public final class ForwarderFixture implements AutoCloseable {
     }
 
     public ForwarderConfig config() {
-        AutomateSourceConfig source = new AutomateSourceConfig(db.flavor(), db.host(), db.port(), user,
+        AutomateSourceConfig source = new AutomateSourceConfig(flavor != null ? flavor : db.flavor(), db.host(), db.port(), user,
                 new Secret(password), database, serverId, stateDir, "disabled", "none", Map.of());
         SinkConfig sink = new SyslogSinkConfig("siem", "cef", "tcp", "127.0.0.1", receiver.port(), "octet-counting",
                 "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2), Duration.ofMillis(20),
@@ -84,6 +85,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** Extra mappings (such as the failed-login template) for the next start. */
     public ForwarderFixture mappings(Path dir) {
         this.mappingsDir = dir;
+        return this;
+    }
+
+    /** Which Debezium connector to use, whatever the server is (the MySQL connector reads MariaDB too). */
+    public ForwarderFixture flavor(String f) {
+        this.flavor = f;
         return this;
     }
 
@@ -138,7 +145,7 @@ public final class ForwarderFixture implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException, java.sql.SQLException {
         if (forwarder != null) {
             forwarder.close();
         }
