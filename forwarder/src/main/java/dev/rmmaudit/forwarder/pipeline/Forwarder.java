@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 /** A running forwarder: the configured source feeding the pipeline and its sinks. */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     private final AutomateSource source;
     private final Pipeline pipeline;
@@ -53,7 +54,8 @@ public final class Forwarder implements AutoCloseable {
         try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
             loader.load(mappings, directory);
         }
-        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()))).toList();
+        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()),
+                Route.DEFAULT_MAX_PENDING)).toList();
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));
         AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
@@ -88,12 +90,21 @@ public final class Forwarder implements AutoCloseable {
         return pipeline;
     }
 
+    /** Delivers what is in hand (at most {@code drainTimeout}), commits it, stops the source and the sinks. */
     @Override
     public void close() {
+        try {
+            if (!pipeline.drain(DRAIN_TIMEOUT)) {
+                LOG.warn("sinks still owe {} after {}; those events stay uncommitted and are read again on restart",
+                        pipeline.pendingBySink(), DRAIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         source.close();
+        pipeline.close();
         for (Sink s : sinks) {
             LOG.info("sink {}: {}", s.name(), s.metrics());
-            s.close();
         }
         LOG.info("stopped: {} rows read, {} events delivered ({} alerts), {} rows dead-lettered", pipeline.rows(),
                 pipeline.events(), pipeline.alerts(), pipeline.deadLettered());

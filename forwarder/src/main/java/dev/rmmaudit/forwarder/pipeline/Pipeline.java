@@ -7,13 +7,15 @@ import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Source → mapping → rules → sinks. A batch of row changes becomes events, and the call returns only when every
- * sink has delivered them, so the source commits its position only past delivered events. A row the
+ * Source → mapping → rules → sinks. A batch of row changes becomes events and alerts, queued to every sink that
+ * selects them; each sink delivers on its own thread, and the batch's future completes when all have, so the
+ * source commits its position only past delivered events. A row the
  * mapping cannot handle goes to the dead-letter file and is counted; it never stops the stream.
  */
 public final class Pipeline implements ChangeHandler {
@@ -22,6 +24,8 @@ public final class Pipeline implements ChangeHandler {
     private final String module;
     private final EventMapper mapper;
     private final List<Route> routes;
+    private final List<SinkWorker> workers = new ArrayList<>();
+    private final java.util.Map<SinkWorker, CompletableFuture<Void>> lastSubmitted = new java.util.HashMap<>();
     private final DeadLetterFile deadLetters;
     private final Detector detector;
     private final AtomicLong alerts = new AtomicLong();
@@ -36,10 +40,13 @@ public final class Pipeline implements ChangeHandler {
         this.routes = List.copyOf(routes);
         this.deadLetters = deadLetters;
         this.detector = detector;
+        for (Route r : this.routes) {
+            workers.add(new SinkWorker(r.sink(), r.maxPendingEvents()));
+        }
     }
 
     @Override
-    public void handle(List<RowChange> batch) throws InterruptedException {
+    public CompletableFuture<Void> handle(List<RowChange> batch) throws InterruptedException {
         List<SecurityEvent> out = new ArrayList<>();
         for (RowChange change : batch) {
             try {
@@ -62,18 +69,58 @@ public final class Pipeline implements ChangeHandler {
             detector.flush();
         }
         if (out.isEmpty()) {
-            return;
+            return CompletableFuture.completedFuture(null);
         }
-        for (Route r : routes) {
-            List<SecurityEvent> selected = r.filter(out);
+        List<CompletableFuture<Void>> deliveries = new ArrayList<>(routes.size());
+        for (int i = 0; i < routes.size(); i++) {
+            List<SecurityEvent> selected = routes.get(i).filter(out);
             if (!selected.isEmpty()) {
-                r.sink().deliver(selected);
+                SinkWorker w = workers.get(i);
+                CompletableFuture<Void> f = w.submit(selected);
+                synchronized (lastSubmitted) {
+                    lastSubmitted.put(w, f);
+                }
+                deliveries.add(f);
             }
         }
-        events.addAndGet(out.size());
+        int n = out.size();
+        return CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new))
+                .thenRun(() -> events.addAndGet(n));
     }
 
-    /** Alerts raised so far (included in {@link #events()}). */
+    /**
+     * Waits until every sink has delivered what it was given, at most {@code timeout}; true when it has.
+     * Sinks deliver in order, so waiting for each sink's last batch waits for all of them.
+     */
+    public boolean drain(java.time.Duration timeout) throws InterruptedException {
+        List<CompletableFuture<Void>> last;
+        synchronized (lastSubmitted) {
+            last = new ArrayList<>(lastSubmitted.values());
+        }
+        try {
+            CompletableFuture.allOf(last.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** Events each sink still owes, by sink name. */
+    public java.util.Map<String, Integer> pendingBySink() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        workers.forEach(w -> out.put(w.sink().name(), w.pendingEvents()));
+        return out;
+    }
+
+    /** Stops the sink workers and closes the sinks. */
+    public void close() {
+        workers.forEach(SinkWorker::close);
+    }
+
+    /** Alerts raised so far (counted in {@link #events()} once delivered). */
     public long alerts() {
         return alerts.get();
     }

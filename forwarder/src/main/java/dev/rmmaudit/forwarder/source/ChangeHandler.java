@@ -1,13 +1,14 @@
 package dev.rmmaudit.forwarder.source;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
-/** Receives row changes from a source, in order, and returns only when they are safely delivered. */
+/** Receives row changes from a source, in order, and says when they are safely delivered. */
 @FunctionalInterface
 public interface ChangeHandler {
     /**
-     * Handles one batch. When this returns, the source may commit its position past the batch; so it must
-     * return only after every sink has delivered the events made from it.
+     * Takes one batch; may block while the sinks owe too much (backpressure). The future completes when every
+     * sink has delivered the events made from the batch: only then may the source commit its position past it.
      */
-    void handle(List<RowChange> batch) throws InterruptedException;
+    CompletableFuture<Void> handle(List<RowChange> batch) throws InterruptedException;
 }

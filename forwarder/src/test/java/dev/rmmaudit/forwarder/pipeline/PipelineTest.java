@@ -73,7 +73,9 @@ class PipelineTest {
         Path dead = dir.resolve("dead.jsonl");
         Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()),
                 List.of(Route.all(sink)), new DeadLetterFile(dead, mappings), null);
-        p.handle(List.of(rename("1", "alice", "h1"), rename("2", POISON, "topsecrethash"), rename("3", "carol", "h3")));
+        p.handle(List.of(rename("1", "alice", "h1"), rename("2", POISON, "topsecrethash"), rename("3", "carol", "h3")))
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        p.close();
         assertEquals(List.of("alice", "carol"), sink.got.stream().map(SecurityEvent::targetUserName).toList());
         assertEquals(1, p.deadLettered());
         assertEquals(3, p.rows());
@@ -82,5 +84,69 @@ class PipelineTest {
         assertTrue(line.contains("binlog.000001:2:0"), line);
         assertFalse(line.contains("topsecrethash"), line);
         assertTrue(line.contains("[redacted]"), line);
+    }
+
+    /** A sink that delivers only while its gate is open. */
+    private static final class Gated implements Sink {
+        final List<SecurityEvent> got = java.util.Collections.synchronizedList(new ArrayList<>());
+        volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+
+        @Override
+        public String name() {
+            return "slow";
+        }
+
+        @Override
+        public void deliver(List<SecurityEvent> batch) throws InterruptedException {
+            gate.await();
+            got.addAll(batch);
+        }
+
+        @Override
+        public SinkMetrics metrics() {
+            return new SinkMetrics();
+        }
+
+        @Override
+        public void close() {
+            gate.countDown();
+        }
+    }
+
+    @Test
+    void handle_oneSinkStalled_otherSinkKeepsReceiving_andNothingCountsAsDeliveredUntilBothHaveIt()
+            throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        Recording fast = new Recording();
+        Gated slow = new Gated();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()),
+                List.of(Route.all(fast), new Route(slow, "all", 3)), new DeadLetterFile(dir.resolve("d"), mappings),
+                null);
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+        }
+        Thread.sleep(300);
+        assertEquals(3, fast.got.size(), "the healthy sink is not held back");
+        assertTrue(batches.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone),
+                "no batch is delivered while the stalled sink owes it");
+        assertEquals(3, p.pendingBySink().get("slow"));
+        java.util.concurrent.CompletableFuture<Void> fourth = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                p.handle(List.of(rename("4", "user4", "h")));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(fourth.isDone(), "the stalled sink's bound is reached: the pipeline waits (backpressure)");
+        slow.gate.countDown();
+        fourth.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(p.drain(java.time.Duration.ofSeconds(5)));
+        assertEquals(4, slow.got.size());
+        p.close();
     }
 }

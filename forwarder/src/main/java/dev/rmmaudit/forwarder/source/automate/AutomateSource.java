@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the Automate database's binlog with the Debezium embedded engine (MySQL or MariaDB connector),
- * reading only the mapped tables. A batch's offsets are marked processed only after the handler returned,
- * that is after every sink delivered it: a restart resumes at the first row not yet delivered.
+ * reading only the mapped tables. A batch's offsets are marked processed only after every sink delivered it,
+ * in binlog order: a restart resumes at the first row not yet delivered.
  */
 public final class AutomateSource implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AutomateSource.class);
@@ -37,6 +39,15 @@ public final class AutomateSource implements AutoCloseable {
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private ExecutorService executor;
     private DebeziumEngine<RecordChangeEvent<SourceRecord>> engine;
+    /** Batches handed to the pipeline and not yet committed, in binlog order (bounded: backpressure). */
+    private final BlockingQueue<PendingCommit> commits = new ArrayBlockingQueue<>(256);
+    private Thread committer;
+    private volatile PendingCommit current;
+    private volatile boolean closing;
+
+    private record PendingCommit(List<RecordChangeEvent<SourceRecord>> records,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer, CompletableFuture<Void> delivered) {
+    }
 
     public AutomateSource(AutomateSourceConfig config, List<TableMapping> tables) {
         this.config = config;
@@ -68,15 +79,14 @@ public final class AutomateSource implements AutoCloseable {
                             batch.add(change);
                         }
                     }
-                    if (!batch.isEmpty()) {
-                        handler.handle(batch);
-                    }
-                    for (RecordChangeEvent<SourceRecord> r : records) {
-                        committer.markProcessed(r);
-                    }
-                    committer.markBatchFinished();
+                    CompletableFuture<Void> delivered = batch.isEmpty() ? CompletableFuture.completedFuture(null)
+                            : handler.handle(batch);
+                    commits.put(new PendingCommit(List.copyOf(records), committer, delivered));
                 })
                 .build();
+        committer = new Thread(this::commitInOrder, "automate-commit");
+        committer.setDaemon(true);
+        committer.start();
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "automate-binlog");
             t.setDaemon(true);
@@ -86,6 +96,58 @@ public final class AutomateSource implements AutoCloseable {
         LOG.info("following the {} binlog of {}:{} database {} (tables {}), state in {}", config.flavor(),
                 config.host(), config.port(), config.database(),
                 tables.stream().map(TableMapping::table).toList(), config.stateDir());
+    }
+
+    /**
+     * Marks batches processed strictly in binlog order, each once every sink delivered it. Debezium's
+     * committer only records offsets (its writer is synchronized) and commits them on markBatchFinished, so
+     * this one thread may do it after the engine's handler returned.
+     */
+    private void commitInOrder() {
+        while (true) {
+            PendingCommit p;
+            try {
+                p = commits.take();
+                current = p;
+                p.delivered().get();
+                for (RecordChangeEvent<SourceRecord> r : p.records()) {
+                    p.committer().markProcessed(r);
+                }
+                p.committer().markBatchFinished();
+                current = null;
+            } catch (InterruptedException e) {
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!closing) {
+                    LOG.error("a batch could not be delivered ({}); stopping without committing it",
+                            redact(String.valueOf(e.getCause())));
+                    completion.completeExceptionally(new SourceException("delivery failed: " + e.getCause(),
+                            e.getCause()));
+                }
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("committing offsets failed: {}", redact(e.toString()));
+                completion.completeExceptionally(new SourceException(redact(e.toString()), e));
+                return;
+            }
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} until every delivered batch is committed: the committer is either idle or
+     * waiting on a batch that is not delivered yet.
+     */
+    private void awaitCommitted(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            PendingCommit now = current;
+            PendingCommit next = commits.peek();
+            boolean busy = now != null ? now.delivered().isDone() : next != null && next.delivered().isDone();
+            if (!busy) {
+                return;
+            }
+            Thread.sleep(10);
+        }
     }
 
     /** Completes when the engine stops: normally after {@link #close()}, exceptionally on a fatal error. */
@@ -117,9 +179,26 @@ public final class AutomateSource implements AutoCloseable {
         return false;
     }
 
-    /** Stops the engine; it commits the offsets of every batch the handler finished. */
+    /**
+     * Commits what was delivered, then stops the engine (which flushes those offsets). Batches not yet
+     * delivered stay uncommitted and are read again after a restart.
+     */
     @Override
     public void close() {
+        closing = true;
+        try {
+            awaitCommitted(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (committer != null) {
+            committer.interrupt();
+            try {
+                committer.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (engine != null) {
             try {
                 engine.close();

@@ -1,0 +1,103 @@
+package dev.rmmaudit.forwarder.pipeline;
+
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.sink.Sink;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers to one sink on a thread of its own, in order, so that a slow sink holds back only what it still
+ * owes. What it owes is bounded: {@link #submit} blocks once {@code maxPendingEvents} wait for this sink,
+ * which stops the pipeline and so the binlog reader (backpressure), never an unbounded queue.
+ */
+final class SinkWorker implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+
+    private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
+    }
+
+    private final Sink sink;
+    private final int maxPendingEvents;
+    private final Semaphore pending;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    SinkWorker(Sink sink, int maxPendingEvents) {
+        this.sink = sink;
+        this.maxPendingEvents = maxPendingEvents;
+        this.pending = new Semaphore(maxPendingEvents);
+        this.thread = new Thread(this::loop, "sink-" + sink.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    Sink sink() {
+        return sink;
+    }
+
+    /** Events queued for this sink and not yet delivered. */
+    int pendingEvents() {
+        return maxPendingEvents - pending.availablePermits();
+    }
+
+    /** Queues {@code events}; blocks while the sink owes too much. The future completes once delivered. */
+    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
+        int permits = Math.min(Math.max(events.size(), 1), maxPendingEvents);
+        pending.acquire(permits);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.put(new Job(events, permits, done));
+        return done;
+    }
+
+    private void loop() {
+        while (!closed) {
+            Job job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                sink.deliver(job.events());
+                job.done().complete(null);
+            } catch (InterruptedException e) {
+                job.done().completeExceptionally(e);
+                failRemaining(e);
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), e.toString());
+                job.done().completeExceptionally(e);
+            } finally {
+                pending.release(job.permits());
+            }
+        }
+    }
+
+    private void failRemaining(Exception cause) {
+        Job j;
+        while ((j = queue.poll()) != null) {
+            j.done().completeExceptionally(cause);
+            pending.release(j.permits());
+        }
+    }
+
+    /** Stops the thread; what was not delivered stays uncommitted (and is read again after a restart). */
+    @Override
+    public void close() {
+        closed = true;
+        sink.close();
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failRemaining(new InterruptedException("sink " + sink.name() + " closed"));
+    }
+}
