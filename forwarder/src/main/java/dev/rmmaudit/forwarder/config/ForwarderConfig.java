@@ -29,6 +29,8 @@ public record ForwarderConfig(
         return sinkSelect.getOrDefault(sinkName, "all");
     }
 
+    static final String SINK_TYPES = "syslog, stdout, file, splunk_hec, elasticsearch, sentinel, http";
+
     /** Reads and checks {@code file}; throws a {@link ConfigException} listing every problem. */
     public static ForwarderConfig load(Path file, Env env) {
         Checked c = check(file, env);
@@ -74,7 +76,8 @@ public record ForwarderConfig(
             source = AutomateSourceConfig.read(sourceNode, baseDir);
         }
         Map<String, String> selects = new java.util.LinkedHashMap<>();
-        List<SinkConfig> sinks = readSinks(root, baseDir, selects);
+        Path stateForSinks = source == null ? baseDir.resolve("state") : source.stateDir();
+        List<SinkConfig> sinks = readSinks(root, baseDir, stateForSinks, selects);
         String mappings = root.string("mappings", null);
         Path state = source == null ? baseDir.resolve("state") : source.stateDir();
         String dead = root.string("deadLetterFile", null);
@@ -86,10 +89,11 @@ public record ForwarderConfig(
                 Map.copyOf(selects));
     }
 
-    private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Map<String, String> selects) {
+    private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,
+            Map<String, String> selects) {
         List<ConfigNode> nodes = root.list("sinks");
         if (nodes.isEmpty()) {
-            root.problem("missing 'sinks': at least one sink is needed (types: syslog, stdout, file)");
+            root.problem("missing 'sinks': at least one sink is needed (types: " + SINK_TYPES + ")");
         }
         List<SinkConfig> sinks = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -99,16 +103,25 @@ public record ForwarderConfig(
             if (!names.add(name)) {
                 n.child("name").problem("sink name '" + name + "' is used twice; names must be unique");
             }
-            String type = n.choice("type", null, "syslog", "stdout", "file");
+            String type = n.choice("type", null, "syslog", "stdout", "file", "splunk_hec", "elasticsearch",
+                    "sentinel", "http");
             if (type == null) {
                 if (!n.has("type")) {
-                    n.problem("missing required key 'type' (allowed: syslog, stdout, file)");
+                    n.problem("missing required key 'type' (allowed: " + SINK_TYPES + ")");
                 }
                 continue;
             }
-            String format = n.choice("format", type.equals("file") ? "json" : "cef", "cef", "json");
+            boolean textSink = type.equals("syslog") || type.equals("stdout");
+            String format = n.choice("format", textSink ? "cef" : "json", "cef", "json");
+            if (format.equals("cef") && !textSink && !type.equals("file")) {
+                n.child("format").problem("a " + type + " sink sends ECS JSON; cef is for syslog, stdout and file");
+            }
             SinkConfig sink = switch (type) {
                 case "syslog" -> SyslogSinkConfig.read(n, name, format, baseDir);
+                case "splunk_hec" -> SplunkHecSinkConfig.read(n, name, baseDir, stateDir);
+                case "elasticsearch" -> ElasticsearchSinkConfig.read(n, name, baseDir, stateDir);
+                case "sentinel" -> SentinelSinkConfig.read(n, name, baseDir, stateDir);
+                case "http" -> HttpSinkConfig.read(n, name, baseDir, stateDir);
                 case "file" -> {
                     String path = n.requiredString("path");
                     yield new FileSinkConfig(name, format, path == null ? null : baseDir.resolve(path).normalize());

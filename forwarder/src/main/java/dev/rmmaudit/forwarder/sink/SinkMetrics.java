@@ -2,12 +2,15 @@ package dev.rmmaudit.forwarder.sink;
 
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters one sink keeps: what it sent, retried, failed to send, and cut short. */
+/** Counters one sink keeps: what it sent, retried, failed to send, dead-lettered, cut short, and how fast. */
 public final class SinkMetrics {
     private final LongAdder sent = new LongAdder();
     private final LongAdder retried = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder truncated = new LongAdder();
+    private final LongAdder deadLettered = new LongAdder();
+    private final LongAdder latencyMillis = new LongAdder();
+    private final LongAdder deliveries = new LongAdder();
 
     public void sent(long n) {
         sent.add(n);
@@ -23,6 +26,26 @@ public final class SinkMetrics {
 
     public void truncated() {
         truncated.increment();
+    }
+
+    public void deadLettered(long n) {
+        deadLettered.add(n);
+    }
+
+    /** Records how long one delivery took, from the first attempt to success. */
+    public void latency(long millis) {
+        latencyMillis.add(millis);
+        deliveries.increment();
+    }
+
+    public long deadLettered() {
+        return deadLettered.sum();
+    }
+
+    /** Mean delivery latency in milliseconds, or 0 before the first delivery. */
+    public long meanLatencyMillis() {
+        long n = deliveries.sum();
+        return n == 0 ? 0 : latencyMillis.sum() / n;
     }
 
     public long sent() {
@@ -43,6 +66,7 @@ public final class SinkMetrics {
 
     @Override
     public String toString() {
-        return "sent=" + sent() + " retries=" + retries() + " failures=" + failures() + " truncated=" + truncations();
+        return "sent=" + sent() + " retries=" + retries() + " failures=" + failures() + " deadLettered="
+                + deadLettered() + " truncated=" + truncations() + " meanLatencyMs=" + meanLatencyMillis();
     }
 }

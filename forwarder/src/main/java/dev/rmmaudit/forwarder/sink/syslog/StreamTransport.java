@@ -1,6 +1,7 @@
 package dev.rmmaudit.forwarder.sink.syslog;
 
 import dev.rmmaudit.forwarder.config.TlsConfig;
+import dev.rmmaudit.forwarder.sink.TlsContexts;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package dev.rmmaudit.forwarder.sink.syslog;
+package dev.rmmaudit.forwarder.sink;
 
 import dev.rmmaudit.forwarder.config.ConfigException;
 import dev.rmmaudit.forwarder.config.TlsConfig;
@@ -25,6 +25,11 @@ public final class TlsContexts {
     }
 
     public static SSLSocketFactory socketFactory(TlsConfig config) {
+        return context(config).getSocketFactory();
+    }
+
+    /** An SSL context that trusts what {@code config} says (the JVM's trust store, a PEM file, or anything). */
+    public static SSLContext context(TlsConfig config) {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             TrustManager[] trust = null;
@@ -34,7 +39,7 @@ public final class TlsContexts {
                 trust = trustManagersFor(config);
             }
             ctx.init(null, trust, null);
-            return ctx.getSocketFactory();
+            return ctx;
         } catch (GeneralSecurityException e) {
             throw new ConfigException("TLS cannot be set up: " + e.getMessage());
         }

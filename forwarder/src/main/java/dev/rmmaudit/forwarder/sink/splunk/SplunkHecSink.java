@@ -1,0 +1,205 @@
+package dev.rmmaudit.forwarder.sink.splunk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
+import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.sink.Batches;
+import dev.rmmaudit.forwarder.sink.DeadLetters;
+import dev.rmmaudit.forwarder.sink.HttpDelivery;
+import dev.rmmaudit.forwarder.sink.Sink;
+import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.Verdict;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Splunk HTTP Event Collector. A batch is JSON objects concatenated ({@code time}, {@code host},
+ * {@code source}, {@code sourcetype}, {@code index}, {@code event} = the ECS document, {@code fields}).
+ * With indexer acknowledgement (the default), every request carries this sink's channel GUID, Splunk
+ * answers with an {@code ackId}, and a batch counts as delivered only when {@code /services/collector/ack}
+ * says it is indexed; a batch whose ack does not come within {@code ackTimeout} is sent again. HEC's error
+ * codes decide: 503/code 9 (busy) and 5xx are retried, 400/401/403 are reported with their meaning and the
+ * batch goes to the dead-letter file.
+ */
+public final class SplunkHecSink implements Sink {
+    private static final Logger LOG = LoggerFactory.getLogger(SplunkHecSink.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Integer, String> CODES = Map.ofEntries(
+            Map.entry(1, "token disabled"), Map.entry(2, "token is required"),
+            Map.entry(3, "invalid authorization"), Map.entry(4, "invalid token"), Map.entry(5, "no data"),
+            Map.entry(6, "invalid data format"), Map.entry(7, "incorrect index"), Map.entry(8, "internal server error"),
+            Map.entry(9, "server is busy"), Map.entry(10, "data channel is missing"),
+            Map.entry(11, "invalid data channel"), Map.entry(12, "event field is required"),
+            Map.entry(13, "event field cannot be blank"), Map.entry(14, "ACK is disabled"));
+
+    private final SplunkHecSinkConfig config;
+    private final SinkMetrics metrics = new SinkMetrics();
+    private final HttpDelivery http;
+    private final DeadLetters deadLetters;
+    private final EcsJsonEncoder ecs = new EcsJsonEncoder();
+    private final String channel = UUID.randomUUID().toString();
+
+    public SplunkHecSink(SplunkHecSinkConfig config) {
+        this.config = config;
+        this.http = new HttpDelivery(config.name(), config.http(), metrics);
+        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public SinkMetrics metrics() {
+        return metrics;
+    }
+
+    /** This sink's HEC channel (one per sink instance). */
+    public String channel() {
+        return channel;
+    }
+
+    private record Pending(List<SecurityEvent> events, long sentAt) {
+    }
+
+    @Override
+    public void deliver(List<SecurityEvent> events) throws InterruptedException {
+        long start = System.nanoTime();
+        List<byte[]> encoded = new ArrayList<>(events.size());
+        for (SecurityEvent e : events) {
+            encoded.add(encode(e));
+        }
+        Deque<List<SecurityEvent>> toSend = new ArrayDeque<>(Batches.splitLike(events, encoded,
+                config.http().maxBatchEvents(), config.http().maxBatchBytes()));
+        Map<Long, Pending> pending = new LinkedHashMap<>();
+        while (!toSend.isEmpty() || !pending.isEmpty()) {
+            while (!toSend.isEmpty()) {
+                List<SecurityEvent> batch = toSend.poll();
+                HttpDelivery.Result r = http.send(() -> eventRequest(batch), SplunkHecSink::classify);
+                if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
+                    LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), batch.size(),
+                            r.verdict().reason(), deadLetters.path());
+                    deadLetters.write(batch, r.verdict().reason());
+                } else if (!config.acks()) {
+                    metrics.sent(batch.size());
+                } else {
+                    long ackId = readTree(r.response().body()).path("ackId").asLong(-1);
+                    if (ackId < 0) {
+                        throw new IllegalStateException("sink " + config.name() + ": acks are on but HEC answered "
+                                + "without ackId (is indexer acknowledgement enabled for this token?)");
+                    }
+                    pending.put(ackId, new Pending(batch, System.nanoTime()));
+                }
+            }
+            if (!pending.isEmpty()) {
+                Thread.sleep(config.ackPollInterval().toMillis());
+                pollAcks(pending, toSend);
+            }
+        }
+        metrics.latency((System.nanoTime() - start) / 1_000_000);
+    }
+
+    private void pollAcks(Map<Long, Pending> pending, Deque<List<SecurityEvent>> toSend) throws InterruptedException {
+        ObjectNode body = JSON.createObjectNode();
+        pending.keySet().forEach(body.putArray("acks")::add);
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        HttpDelivery.Result r = http.send(() -> request("/services/collector/ack")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), SplunkHecSink::classify);
+        if (r.verdict().kind() == Verdict.Kind.DELIVERED) {
+            JsonNode acks = readTree(r.response().body()).path("acks");
+            for (Long id : new ArrayList<>(pending.keySet())) {
+                if (acks.path(Long.toString(id)).asBoolean(false)) {
+                    metrics.sent(pending.remove(id).events().size());
+                }
+            }
+        }
+        long now = System.nanoTime();
+        for (Long id : new ArrayList<>(pending.keySet())) {
+            Pending p = pending.get(id);
+            if (now - p.sentAt() > config.ackTimeout().toNanos()) {
+                LOG.warn("sink {}: no acknowledgement for ackId {} after {}; sending its {} events again",
+                        config.name(), id, config.ackTimeout(), p.events().size());
+                pending.remove(id);
+                toSend.add(p.events());
+                metrics.retried();
+            }
+        }
+    }
+
+    private HttpRequest eventRequest(List<SecurityEvent> batch) {
+        List<byte[]> parts = new ArrayList<>(batch.size());
+        for (SecurityEvent e : batch) {
+            parts.add(encode(e));
+        }
+        byte[] body = http.body(Batches.join(parts, null));
+        return request("/services/collector/event").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = http.request(URI.create(config.url() + path))
+                .header("Authorization", "Splunk " + config.token().reveal())
+                .header("Content-Type", "application/json");
+        if (config.acks()) {
+            b.header("X-Splunk-Request-Channel", channel);
+        }
+        return b;
+    }
+
+    byte[] encode(SecurityEvent e) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("time", e.time().toEpochMilli() / 1000.0);
+        n.put("host", config.host() != null ? config.host() : e.origin() != null ? e.origin().server() : "rmm-audit");
+        n.put("source", config.source());
+        n.put("sourcetype", config.sourcetype());
+        if (config.index() != null) {
+            n.put("index", config.index());
+        }
+        n.set("event", ecs.toEcs(e));
+        n.putObject("fields").put("event_kind", e.kind().label()).put("event_action", e.action());
+        return n.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** HEC's answers: 200 code 0 delivered; 503, code 9 and 5xx retried; other 4xx permanent, with the code's meaning. */
+    static Verdict classify(HttpResponse<String> r) {
+        int status = r.statusCode();
+        JsonNode body = readTree(r.body());
+        int code = body.path("code").asInt(-1);
+        if (status == 200 && (code <= 0)) {
+            return Verdict.DELIVERED;
+        }
+        String meaning = "HEC " + status + (code >= 0 ? " code " + code + " (" + CODES.getOrDefault(code,
+                body.path("text").asText("unknown")) + ")" : "");
+        if (status == 503 || code == 9 || status == 429 || status >= 500) {
+            return Verdict.retryAfter(meaning, null);
+        }
+        return Verdict.permanent(meaning);
+    }
+
+    private static JsonNode readTree(String body) {
+        try {
+            return JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
+        } catch (java.io.IOException e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    @Override
+    public void close() {
+        // the HTTP client has no connections worth closing explicitly
+    }
+}

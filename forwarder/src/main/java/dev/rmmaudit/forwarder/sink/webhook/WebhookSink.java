@@ -1,0 +1,92 @@
+package dev.rmmaudit.forwarder.sink.webhook;
+
+import dev.rmmaudit.forwarder.config.HttpSinkConfig;
+import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.sink.Batches;
+import dev.rmmaudit.forwarder.sink.DeadLetters;
+import dev.rmmaudit.forwarder.sink.HttpDelivery;
+import dev.rmmaudit.forwarder.sink.Sink;
+import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.Verdict;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Any HTTP endpoint: ECS documents as a JSON array or NDJSON, POSTed with the configured headers (Teams,
+ * Slack or SOAR alert forwarding, endpoints we do not know yet). 2xx delivered; 408/429/5xx retried; other
+ * 4xx dead-lettered.
+ */
+public final class WebhookSink implements Sink {
+    private final HttpSinkConfig config;
+    private final SinkMetrics metrics = new SinkMetrics();
+    private final HttpDelivery http;
+    private final DeadLetters deadLetters;
+    private final EcsJsonEncoder ecs = new EcsJsonEncoder();
+
+    public WebhookSink(HttpSinkConfig config) {
+        this.config = config;
+        this.http = new HttpDelivery(config.name(), config.http(), metrics);
+        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
+    }
+
+    @Override
+    public String name() {
+        return config.name();
+    }
+
+    @Override
+    public SinkMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void deliver(List<SecurityEvent> events) throws InterruptedException {
+        long start = System.nanoTime();
+        boolean ndjson = config.body().equals("ndjson");
+        List<byte[]> encoded = new ArrayList<>(events.size());
+        for (SecurityEvent e : events) {
+            encoded.add(ecs.encode(e).getBytes(StandardCharsets.UTF_8));
+        }
+        for (List<SecurityEvent> batch : Batches.splitLike(events, encoded, config.http().maxBatchEvents(),
+                config.http().maxBatchBytes())) {
+            List<byte[]> parts = new ArrayList<>();
+            for (SecurityEvent e : batch) {
+                parts.add(ecs.encode(e).getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] raw = ndjson ? Batches.join(parts, new byte[] {'\n'}) : array(parts);
+            byte[] body = http.body(raw);
+            HttpDelivery.Result r = http.send(() -> {
+                HttpRequest.Builder b = http.request(URI.create(config.url()))
+                        .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                config.headers().forEach((k, v) -> b.header(k, v.reveal()));
+                return b.build();
+            }, resp -> Verdict.ofStatus(resp.statusCode(), resp.body(),
+                    resp.headers().firstValue("Retry-After").orElse(null)));
+            if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
+                deadLetters.write(batch, r.verdict().reason());
+            } else {
+                metrics.sent(batch.size());
+            }
+        }
+        metrics.latency((System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static byte[] array(List<byte[]> parts) {
+        byte[] joined = Batches.join(parts, new byte[] {','});
+        byte[] out = new byte[joined.length + 1 - (parts.isEmpty() ? 0 : 1) + 1];
+        out[0] = '[';
+        System.arraycopy(joined, 0, out, 1, parts.isEmpty() ? 0 : joined.length - 1);
+        out[out.length - 1] = ']';
+        return out;
+    }
+
+    @Override
+    public void close() {
+        // nothing held open
+    }
+}
