@@ -113,7 +113,8 @@ class ForwarderConfigTest {
         String noSinks = MINIMAL.substring(0, MINIMAL.indexOf("sinks:"));
         ConfigException e = assertThrows(ConfigException.class, () -> load(noSinks, Map.of(
                 "FORWARDER_DB_PASSWORD", "x")));
-        assertTrue(e.getMessage().contains("at least one sink is needed (types: syslog, stdout, file)"),
+        assertTrue(e.getMessage().contains("at least one sink is needed (types: syslog, stdout, file, splunk_hec, "
+                + "elasticsearch, sentinel, http)"),
                 e.getMessage());
     }
 

@@ -47,7 +47,9 @@ final class TokenCache {
     private void fetch() throws InterruptedException {
         String form = "grant_type=client_credentials&client_id=" + enc(config.clientId()) + "&client_secret="
                 + enc(config.clientSecret().reveal()) + "&scope=" + enc(config.scope());
-        HttpDelivery.Result r = http.send(() -> http.request(URI.create(config.tokenUrl()))
+        // built plainly: the sink's gzip setting is for ingestion bodies, not for this form
+        HttpDelivery.Result r = http.send(() -> HttpRequest.newBuilder(URI.create(config.tokenUrl()))
+                .timeout(config.http().timeout())
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
                 resp -> Verdict.ofStatus(resp.statusCode(), "", resp.headers().firstValue("Retry-After").orElse(null)));
