@@ -134,12 +134,15 @@ public final class HttpDelivery {
         }
     }
 
-    /** The body, gzip-compressed when the sink is configured so. */
-    public byte[] body(byte[] raw) {
-        if (!settings.gzip()) {
-            return raw;
+    /**
+     * Sets {@code raw} as the POST body, gzip-compressed with its Content-Encoding header when the sink is
+     * configured so: body and header are decided together, so a plain body is never labelled gzip.
+     */
+    public HttpRequest.Builder post(HttpRequest.Builder b, byte[] raw) {
+        if (settings.gzip()) {
+            return b.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(raw)));
         }
-        return gzip(raw);
+        return b.POST(HttpRequest.BodyPublishers.ofByteArray(raw));
     }
 
     public static byte[] gzip(byte[] raw) {
@@ -153,12 +156,8 @@ public final class HttpDelivery {
         }
     }
 
-    /** A request builder with the timeout and, when gzip is on, the Content-Encoding header. */
+    /** A request builder with the sink's timeout. */
     public HttpRequest.Builder request(java.net.URI uri) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout());
-        if (settings.gzip()) {
-            b.header("Content-Encoding", "gzip");
-        }
-        return b;
+        return HttpRequest.newBuilder(uri).timeout(settings.timeout());
     }
 }

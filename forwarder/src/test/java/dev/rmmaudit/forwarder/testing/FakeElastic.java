@@ -26,6 +26,8 @@ public final class FakeElastic implements AutoCloseable {
     public final Set<String> rejectOnceWith429 = ConcurrentHashMap.newKeySet();
     public final List<List<String>> requests = Collections.synchronizedList(new ArrayList<>());
     public final AtomicInteger wholeRequest503 = new AtomicInteger();
+    /** The next this-many items, whatever their id, get one 429 each. */
+    public final AtomicInteger next429Items = new AtomicInteger();
     public volatile String auth;
 
     public FakeElastic(String dataStream) throws IOException {
@@ -63,7 +65,7 @@ public final class FakeElastic implements AutoCloseable {
             JsonNode doc = JSON.readTree(lines[i + 1]);
             int status;
             String error = null;
-            if (rejectOnceWith429.remove(id)) {
+            if (rejectOnceWith429.remove(id) || next429Items.getAndUpdate(k -> Math.max(0, k - 1)) > 0) {
                 status = 429;
                 error = "{\"type\":\"es_rejected_execution_exception\",\"reason\":\"queue full\"}";
             } else if (doc.at("/user/target/name").asText().contains("BADMAPPING")) {

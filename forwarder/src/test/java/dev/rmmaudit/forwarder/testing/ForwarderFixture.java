@@ -40,6 +40,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private RulesConfig rules = RulesConfig.DEFAULT;
     private String select = "events";
     private String flavor;
+    private List<SinkConfig> extraSinks = List.of();
 
     private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
             Path stateDir, String user, String password) {
@@ -78,7 +79,9 @@ public final class ForwarderFixture implements AutoCloseable {
         SinkConfig sink = new SyslogSinkConfig("siem", "cef", "tcp", "127.0.0.1", receiver.port(), "octet-counting",
                 "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2), Duration.ofMillis(20),
                 Duration.ofMillis(500), TlsConfig.DEFAULT);
-        return new ForwarderConfig(source, List.of(sink), mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
+        List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
+        sinks.addAll(extraSinks);
+        return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
                 Map.of("siem", select));
     }
 
@@ -91,6 +94,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** Which Debezium connector to use, whatever the server is (the MySQL connector reads MariaDB too). */
     public ForwarderFixture flavor(String f) {
         this.flavor = f;
+        return this;
+    }
+
+    /** More sinks beside the syslog receiver (they get everything). */
+    public ForwarderFixture sinks(List<SinkConfig> more) {
+        this.extraSinks = List.copyOf(more);
         return this;
     }
 

@@ -91,11 +91,10 @@ public final class ElasticsearchSink implements Sink {
         for (SecurityEvent e : batch) {
             items.add(item(e));
         }
-        byte[] body = http.body(Batches.join(items, null));
+        byte[] body = Batches.join(items, null);
         HttpDelivery.Result r = http.send(() -> {
-            HttpRequest.Builder b = http.request(URI.create(config.url() + "/" + config.dataStream() + "/_bulk"))
-                    .header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder b = http.post(http.request(URI.create(config.url() + "/" + config.dataStream()
+                    + "/_bulk")).header("Content-Type", "application/x-ndjson"), body);
             auth(b);
             return b.build();
         }, ElasticsearchSink::classify);

@@ -118,6 +118,7 @@ public final class SplunkHecSink implements Sink {
         ObjectNode body = JSON.createObjectNode();
         pending.keySet().forEach(body.putArray("acks")::add);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        // ack polls are small and always sent plain
         HttpDelivery.Result r = http.send(() -> request("/services/collector/ack")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), SplunkHecSink::classify);
         if (r.verdict().kind() == Verdict.Kind.DELIVERED) {
@@ -146,8 +147,7 @@ public final class SplunkHecSink implements Sink {
         for (SecurityEvent e : batch) {
             parts.add(encode(e));
         }
-        byte[] body = http.body(Batches.join(parts, null));
-        return request("/services/collector/event").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        return http.post(request("/services/collector/event"), Batches.join(parts, null)).build();
     }
 
     private HttpRequest.Builder request(String path) {

@@ -58,11 +58,9 @@ public final class WebhookSink implements Sink {
                 parts.add(ecs.encode(e).getBytes(StandardCharsets.UTF_8));
             }
             byte[] raw = ndjson ? Batches.join(parts, new byte[] {'\n'}) : array(parts);
-            byte[] body = http.body(raw);
             HttpDelivery.Result r = http.send(() -> {
-                HttpRequest.Builder b = http.request(URI.create(config.url()))
-                        .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                HttpRequest.Builder b = http.post(http.request(URI.create(config.url()))
+                        .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json"), raw);
                 config.headers().forEach((k, v) -> b.header(k, v.reveal()));
                 return b.build();
             }, resp -> Verdict.ofStatus(resp.statusCode(), resp.body(),

@@ -43,7 +43,7 @@ class SplunkHecSinkTest {
     private SplunkHecSink sink(boolean acks, int maxEvents, int maxRetries, Duration ackTimeout) {
         return new SplunkHecSink(new SplunkHecSinkConfig("hec", "json", hec.url(), new Secret("good-token"), "main",
                 "rmm-audit", "rmm:audit:ecs", "fwd", acks, Duration.ofMillis(50), ackTimeout,
-                HttpSettingsForTests.of(dir.resolve("dead.jsonl"), maxEvents, false, maxRetries)));
+                HttpSettingsForTests.of(dir.resolve("dead.jsonl"), maxEvents, true, maxRetries)));
     }
 
     private static List<SecurityEvent> events(int n) {
