@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param apiKey an API key (sent as {@code Authorization: ApiKey …}), or empty for basic auth or none
  */
 public record ElasticsearchSinkConfig(String name, String format, String url, String dataStream, Secret apiKey,
-        String username, Secret password, HttpSettings http) implements SinkConfig {
+        String username, Secret password, HttpSettings http) implements SinkConfig, HasHttpSettings {
 
     @Override
     public String type() {

@@ -9,6 +9,7 @@ import java.time.Duration;
  *
  * @param maxBatchEvents events per request at most
  * @param maxBatchBytes request body bytes at most (before compression)
+ * @param maxBatchAge how long events may wait for more to fill a batch when traffic is light
  * @param maxRetries attempts after the first before a batch is dead-lettered; 0 means retry for ever
  *     (the default: block rather than lose)
  * @param deadLetterFile JSON lines of events that can never be delivered, with the reason
@@ -18,6 +19,7 @@ public record HttpSettings(
         TlsConfig tls,
         int maxBatchEvents,
         int maxBatchBytes,
+        Duration maxBatchAge,
         boolean gzip,
         int maxRetries,
         Duration retryInitial,
@@ -30,6 +32,7 @@ public record HttpSettings(
         ConfigNode batch = n.child("batch");
         int maxEvents = batch.integer("maxEvents", 500, 1, 100_000);
         int maxBytes = batch.integer("maxBytes", defaultMaxBytes, 1024, 100 * 1024 * 1024);
+        Duration maxAge = Durations.read(batch.child("maxAge"), Duration.ofSeconds(1));
         if (batch.isPresent()) {
             batch.rejectUnknownKeys();
         }
@@ -42,7 +45,7 @@ public record HttpSettings(
             retry.rejectUnknownKeys();
         }
         String dead = n.string("deadLetterFile", null);
-        return new HttpSettings(timeout, tls, maxEvents, maxBytes, gzip, maxRetries, initial, max,
+        return new HttpSettings(timeout, tls, maxEvents, maxBytes, maxAge, gzip, maxRetries, initial, max,
                 dead != null ? baseDir.resolve(dead).normalize() : stateDir.resolve("dead-letter-" + sinkName + ".jsonl"));
     }
 

@@ -9,7 +9,7 @@ import java.util.Map;
  * Header values are secrets (they often carry tokens) and are never logged.
  */
 public record HttpSinkConfig(String name, String format, String url, String body, Map<String, Secret> headers,
-        HttpSettings http) implements SinkConfig {
+        HttpSettings http) implements SinkConfig, HasHttpSettings {
 
     @Override
     public String type() {

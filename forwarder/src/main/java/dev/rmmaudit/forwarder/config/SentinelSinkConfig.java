@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public record SentinelSinkConfig(String name, String format, String endpoint, String dcrImmutableId, String stream,
         String tenantId, String clientId, Secret clientSecret, String tokenUrl, String scope, HttpSettings http)
-        implements SinkConfig {
+        implements SinkConfig, HasHttpSettings {
 
     @Override
     public String type() {

@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record SplunkHecSinkConfig(String name, String format, String url, Secret token, String index,
         String source, String sourcetype, String host, boolean acks, Duration ackPollInterval, Duration ackTimeout,
-        HttpSettings http) implements SinkConfig {
+        HttpSettings http) implements SinkConfig, HasHttpSettings {
 
     @Override
     public String type() {

@@ -54,13 +54,23 @@ public final class Forwarder implements AutoCloseable {
         try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
             loader.load(mappings, directory);
         }
-        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()),
-                Route.DEFAULT_MAX_PENDING)).toList();
+        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()), Route.DEFAULT_MAX_PENDING,
+                maxBatchAge(config, s.name()))).toList();
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));
         AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
         source.start(pipeline);
         return new Forwarder(source, pipeline, List.copyOf(sinks));
+    }
+
+    /** How long a sink waits for more events to fill a batch: its batch.maxAge for HTTP sinks, else not at all. */
+    private static Duration maxBatchAge(ForwarderConfig config, String sink) {
+        for (dev.rmmaudit.forwarder.config.SinkConfig c : config.sinks()) {
+            if (c.name().equals(sink) && c instanceof dev.rmmaudit.forwarder.config.HasHttpSettings h) {
+                return h.http().maxBatchAge();
+            }
+        }
+        return Duration.ZERO;
     }
 
     /** The configured alert rules, or null when rules are off. */

@@ -41,7 +41,7 @@ public final class Pipeline implements ChangeHandler {
         this.deadLetters = deadLetters;
         this.detector = detector;
         for (Route r : this.routes) {
-            workers.add(new SinkWorker(r.sink(), r.maxPendingEvents()));
+            workers.add(new SinkWorker(r.sink(), r.maxPendingEvents(), r.maxBatchAge()));
         }
     }
 

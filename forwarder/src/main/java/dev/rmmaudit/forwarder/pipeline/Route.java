@@ -8,7 +8,7 @@ import java.util.List;
  * A sink, what it receives ({@code all}, {@code events} without alerts, or {@code alerts} only), and how
  * many events it may owe before the pipeline waits for it.
  */
-public record Route(Sink sink, String select, int maxPendingEvents) {
+public record Route(Sink sink, String select, int maxPendingEvents, java.time.Duration maxBatchAge) {
     public static final int DEFAULT_MAX_PENDING = 10_000;
 
     public Route {
@@ -21,7 +21,7 @@ public record Route(Sink sink, String select, int maxPendingEvents) {
     }
 
     public static Route all(Sink sink) {
-        return new Route(sink, "all", DEFAULT_MAX_PENDING);
+        return new Route(sink, "all", DEFAULT_MAX_PENDING, java.time.Duration.ZERO);
     }
 
     boolean accepts(SecurityEvent e) {

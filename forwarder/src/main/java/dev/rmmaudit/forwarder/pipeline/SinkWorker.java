@@ -26,11 +26,17 @@ final class SinkWorker implements AutoCloseable {
     private final Semaphore pending;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
+    private final java.time.Duration maxBatchAge;
     private volatile boolean closed;
 
-    SinkWorker(Sink sink, int maxPendingEvents) {
+    /**
+     * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
+     *     (zero: deliver what is queued at once)
+     */
+    SinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
         this.sink = sink;
         this.maxPendingEvents = maxPendingEvents;
+        this.maxBatchAge = maxBatchAge;
         this.pending = new Semaphore(maxPendingEvents);
         this.thread = new Thread(this::loop, "sink-" + sink.name());
         thread.setDaemon(true);
@@ -57,26 +63,51 @@ final class SinkWorker implements AutoCloseable {
 
     private void loop() {
         while (!closed) {
-            Job job;
+            List<Job> jobs;
             try {
-                job = queue.take();
+                jobs = nextJobs();
             } catch (InterruptedException e) {
                 return;
             }
+            List<SecurityEvent> events = new java.util.ArrayList<>();
+            jobs.forEach(j -> events.addAll(j.events()));
             try {
-                sink.deliver(job.events());
-                job.done().complete(null);
+                sink.deliver(events);
+                jobs.forEach(j -> j.done().complete(null));
             } catch (InterruptedException e) {
-                job.done().completeExceptionally(e);
+                jobs.forEach(j -> j.done().completeExceptionally(e));
                 failRemaining(e);
                 return;
             } catch (RuntimeException e) {
                 LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), e.toString());
-                job.done().completeExceptionally(e);
+                jobs.forEach(j -> j.done().completeExceptionally(e));
             } finally {
-                pending.release(job.permits());
+                jobs.forEach(j -> pending.release(j.permits()));
             }
         }
+    }
+
+    /**
+     * The next job and whatever else is queued, up to half the pending bound; when that is less, waits up to
+     * {@code maxBatchAge} from the first job for more (batching by age).
+     */
+    private List<Job> nextJobs() throws InterruptedException {
+        List<Job> jobs = new java.util.ArrayList<>();
+        Job first = queue.take();
+        jobs.add(first);
+        int events = first.events().size();
+        int limit = Math.max(1, maxPendingEvents / 2);
+        long deadline = System.nanoTime() + maxBatchAge.toNanos();
+        while (events < limit) {
+            long wait = deadline - System.nanoTime();
+            Job next = wait > 0 ? queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS) : queue.poll();
+            if (next == null) {
+                break;
+            }
+            jobs.add(next);
+            events += next.events().size();
+        }
+        return jobs;
     }
 
     private void failRemaining(Exception cause) {

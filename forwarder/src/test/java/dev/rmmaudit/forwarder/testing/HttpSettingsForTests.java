@@ -11,7 +11,8 @@ public final class HttpSettingsForTests {
     }
 
     public static HttpSettings of(Path deadLetters, int maxEvents, boolean gzip, int maxRetries) {
-        return new HttpSettings(Duration.ofMillis(800), TlsConfig.DEFAULT, maxEvents, 1_000_000, gzip, maxRetries,
+        return new HttpSettings(Duration.ofMillis(800), TlsConfig.DEFAULT, maxEvents, 1_000_000, Duration.ofMillis(50),
+                gzip, maxRetries,
                 Duration.ofMillis(20), Duration.ofMillis(200), deadLetters);
     }
 }

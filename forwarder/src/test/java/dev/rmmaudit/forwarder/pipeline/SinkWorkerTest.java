@@ -1,0 +1,68 @@
+package dev.rmmaudit.forwarder.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.sink.Sink;
+import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.testing.Events;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SinkWorkerTest {
+    /** Records the size of every delivery. */
+    private static final class Sizes implements Sink {
+        final List<Integer> deliveries = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String name() {
+            return "sizes";
+        }
+
+        @Override
+        public void deliver(List<SecurityEvent> batch) {
+            deliveries.add(batch.size());
+        }
+
+        @Override
+        public SinkMetrics metrics() {
+            return new SinkMetrics();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void submit_withinMaxAge_isCoalescedIntoOneDelivery() throws Exception {
+        Sizes sink = new Sizes();
+        try (SinkWorker w = new SinkWorker(sink, 1000, Duration.ofMillis(400))) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
+                Thread.sleep(50);
+            }
+            for (CompletableFuture<Void> f : done) {
+                f.get(5, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(6), sink.deliveries);
+        }
+    }
+
+    @Test
+    void submit_withZeroAge_isDeliveredWithoutWaiting() throws Exception {
+        Sizes sink = new Sizes();
+        try (SinkWorker w = new SinkWorker(sink, 1000, Duration.ZERO)) {
+            long start = System.nanoTime();
+            w.submit(List.of(Events.withValue("a"))).get(5, TimeUnit.SECONDS);
+            assertEquals(List.of(1), sink.deliveries);
+            assertEquals(true, System.nanoTime() - start < 300_000_000L);
+        }
+    }
+}
