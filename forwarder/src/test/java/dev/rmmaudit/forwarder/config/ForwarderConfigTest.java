@@ -150,4 +150,32 @@ class ForwarderConfigTest {
         assertTrue(m.contains("'funday' is not a day"), m);
         assertTrue(m.contains("rules.workingHours.start: must be a time of day"), m);
     }
+
+    @Test
+    void load_httpSinks_reportMissingSecretsBadUrlsAndCef() {
+        String bad = MINIMAL.substring(0, MINIMAL.indexOf("sinks:")) + """
+                sinks:
+                  - {name: splunk, type: splunk_hec, url: "splunk:8088", format: cef}
+                  - {name: az, type: sentinel, endpoint: "https://dce", dcrImmutableId: d, tenantId: t, clientId: c,
+                     stream: RmmAudit}
+                  - {name: es, type: elasticsearch, url: "https://es", apiKey: k, username: u, batch: {maxEvents: 0}}
+                """;
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("FORWARDER_DB_PASSWORD", "x")));
+        String m = e.getMessage();
+        assertTrue(m.contains("sinks[0].url: must be an http:// or https:// URL, not 'splunk:8088'"), m);
+        assertTrue(m.contains("missing 'token' (write token: ${SPLUNK_HEC_TOKEN})"), m);
+        assertTrue(m.contains("sinks[0].format: a splunk_hec sink sends ECS JSON"), m);
+        assertTrue(m.contains("missing 'clientSecret'"), m);
+        assertTrue(m.contains("sinks[1].stream: a custom stream name starts with Custom-"), m);
+        assertTrue(m.contains("sinks[2].username: give either apiKey or username/password, not both"), m);
+        assertTrue(m.contains("sinks[2].batch.maxEvents: must be a whole number from 1 to 100000, not 0"), m);
+    }
+
+    @Test
+    void load_hecToken_isASecretThatNeverPrints() throws Exception {
+        ForwarderConfig c = load(MINIMAL.substring(0, MINIMAL.indexOf("sinks:"))
+                + "sinks:\n  - {name: s, type: splunk_hec, url: 'https://s:8088', token: '${TOK}'}\n",
+                Map.of("FORWARDER_DB_PASSWORD", "x", "TOK", "hec-secret-123"));
+        assertFalse(c.sinks().get(0).toString().contains("hec-secret-123"), c.sinks().get(0).toString());
+    }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** Every configuration we ship as an example must be valid, or the docs lie. */
 class SampleConfigsTest {
-    private static final Env ENV = Env.of(Map.of("FORWARDER_DB_PASSWORD", "x", "FORWARDER_SYSLOG_HOST", "siem"));
+    private static final Env ENV = Env.of(Map.of("FORWARDER_DB_PASSWORD", "x", "FORWARDER_SYSLOG_HOST", "siem",
+            "SPLUNK_HEC_TOKEN", "t", "ELASTIC_API_KEY", "k", "SENTINEL_CLIENT_SECRET", "s", "SOAR_API_KEY", "a"));
 
     @Test
     void load_everyShippedSample_isValid() throws Exception {
@@ -22,7 +23,11 @@ class SampleConfigsTest {
         }
         assertFalse(files.isEmpty());
         for (Path f : files) {
-            ForwarderConfig.load(f, ENV);
+            try {
+                ForwarderConfig.load(f, ENV);
+            } catch (ConfigException e) {
+                throw new AssertionError(f + ":\n" + e.getMessage(), e);
+            }
         }
     }
 }
