@@ -88,4 +88,51 @@ class WebhookSinkTest {
             assertTrue(Files.readString(dir.resolve("dead.jsonl")).contains("gave up after 3 attempts"));
         }
     }
+
+    @Test
+    void deliver_https_verifiesTheCertificateByDefault_andTrustsAConfiguredCa() throws Exception {
+        dev.rmmaudit.forwarder.testing.TestCertificates certs = dev.rmmaudit.forwarder.testing.TestCertificates
+                .create(dir, "hook", "IP:127.0.0.1");
+        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 10);
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (java.io.InputStream in = Files.newInputStream(certs.keystore())) {
+            ks.load(in, certs.password());
+        }
+        kmf.init(ks, certs.password());
+        ctx.init(kmf.getKeyManagers(), null, null);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(ctx));
+        int[] calls = {0};
+        server.createContext("/hook", x -> {
+            calls[0]++;
+            FakeHttp.answer(x, 200, "{}");
+        });
+        server.start();
+        try {
+            String url = "https://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+            dev.rmmaudit.forwarder.config.HttpSettings base = HttpSettingsForTests.of(dir.resolve("dead.jsonl"), 10,
+                    false, 1);
+            try (WebhookSink untrusted = new WebhookSink(new HttpSinkConfig("hook", "json", url, "json", Map.of(),
+                    base))) {
+                untrusted.deliver(events(1));
+                assertEquals(1, untrusted.metrics().deadLettered(), "an unknown CA is refused");
+            }
+            assertEquals(0, calls[0]);
+            dev.rmmaudit.forwarder.config.HttpSettings withCa = new dev.rmmaudit.forwarder.config.HttpSettings(
+                    base.timeout(), new dev.rmmaudit.forwarder.config.TlsConfig(certs.pem(), true),
+                    base.maxBatchEvents(), base.maxBatchBytes(), base.maxBatchAge(), false, 1, base.retryInitial(),
+                    base.retryMax(), base.deadLetterFile());
+            try (WebhookSink trusted = new WebhookSink(new HttpSinkConfig("hook", "json", url, "json", Map.of(),
+                    withCa))) {
+                trusted.deliver(events(1));
+                assertEquals(1, trusted.metrics().sent());
+            }
+            assertEquals(1, calls[0]);
+        } finally {
+            server.stop(0);
+        }
+    }
 }
