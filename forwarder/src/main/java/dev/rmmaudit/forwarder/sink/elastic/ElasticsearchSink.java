@@ -1,16 +1,13 @@
 package dev.rmmaudit.forwarder.sink.elastic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rmmaudit.forwarder.config.ElasticsearchSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Backoff;
 import dev.rmmaudit.forwarder.sink.Batches;
-import dev.rmmaudit.forwarder.sink.DeadLetters;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.HttpSinkBase;
 import dev.rmmaudit.forwarder.sink.Verdict;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -29,33 +26,18 @@ import org.slf4j.LoggerFactory;
  * their content (400 mapping errors and other 4xx) go to the dead-letter file; the whole request is retried
  * on 429/5xx.
  */
-public final class ElasticsearchSink implements Sink {
+public final class ElasticsearchSink extends HttpSinkBase {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] NL = {'\n'};
 
     private final ElasticsearchSinkConfig config;
-    private final SinkMetrics metrics = new SinkMetrics();
-    private final HttpDelivery http;
-    private final DeadLetters deadLetters;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
     private final Backoff itemBackoff;
 
     public ElasticsearchSink(ElasticsearchSinkConfig config) {
+        super(config.name(), config.http());
         this.config = config;
-        this.http = new HttpDelivery(config.name(), config.http(), metrics);
-        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
         this.itemBackoff = new Backoff(config.http().retryInitial(), config.http().retryMax());
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public SinkMetrics metrics() {
-        return metrics;
     }
 
     @Override
@@ -151,16 +133,5 @@ public final class ElasticsearchSink implements Sink {
         return Verdict.ofStatus(r.statusCode(), r.body(), r.headers().firstValue("Retry-After").orElse(null));
     }
 
-    private static JsonNode readTree(String body) {
-        try {
-            return JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
-        } catch (java.io.IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
 
-    @Override
-    public void close() {
-        // nothing held open
-    }
 }

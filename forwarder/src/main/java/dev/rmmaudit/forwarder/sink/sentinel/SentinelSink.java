@@ -1,14 +1,11 @@
 package dev.rmmaudit.forwarder.sink.sentinel;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.config.SentinelSinkConfig;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
-import dev.rmmaudit.forwarder.sink.DeadLetters;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.HttpSinkBase;
 import dev.rmmaudit.forwarder.sink.Verdict;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -26,15 +23,11 @@ import org.slf4j.LoggerFactory;
  * call, {@code Authorization: Bearer} with a cached client-credentials token. 204 means delivered; 429
  * honours Retry-After; 401 refreshes the token and tries again; 5xx is retried; other 4xx dead-lettered.
  */
-public final class SentinelSink implements Sink {
+public final class SentinelSink extends HttpSinkBase {
     private static final Logger LOG = LoggerFactory.getLogger(SentinelSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_CALL_BYTES = 1_000_000;
 
     private final SentinelSinkConfig config;
-    private final SinkMetrics metrics = new SinkMetrics();
-    private final HttpDelivery http;
-    private final DeadLetters deadLetters;
     private final TokenCache tokens;
 
     public SentinelSink(SentinelSinkConfig config) {
@@ -42,20 +35,9 @@ public final class SentinelSink implements Sink {
     }
 
     SentinelSink(SentinelSinkConfig config, Clock clock) {
+        super(config.name(), config.http());
         this.config = config;
-        this.http = new HttpDelivery(config.name(), config.http(), metrics);
-        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
         this.tokens = new TokenCache(config, http, clock);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public SinkMetrics metrics() {
-        return metrics;
     }
 
     @Override
@@ -174,8 +156,4 @@ public final class SentinelSink implements Sink {
         return n;
     }
 
-    @Override
-    public void close() {
-        // nothing held open
-    }
 }

@@ -1,16 +1,13 @@
 package dev.rmmaudit.forwarder.sink.splunk;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Batches;
-import dev.rmmaudit.forwarder.sink.DeadLetters;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.HttpSinkBase;
 import dev.rmmaudit.forwarder.sink.Verdict;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -35,9 +32,8 @@ import org.slf4j.LoggerFactory;
  * codes decide: 503/code 9 (busy) and 5xx are retried, 400/401/403 are reported with their meaning and the
  * batch goes to the dead-letter file.
  */
-public final class SplunkHecSink implements Sink {
+public final class SplunkHecSink extends HttpSinkBase {
     private static final Logger LOG = LoggerFactory.getLogger(SplunkHecSink.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<Integer, String> CODES = Map.ofEntries(
             Map.entry(1, "token disabled"), Map.entry(2, "token is required"),
             Map.entry(3, "invalid authorization"), Map.entry(4, "invalid token"), Map.entry(5, "no data"),
@@ -47,26 +43,12 @@ public final class SplunkHecSink implements Sink {
             Map.entry(13, "event field cannot be blank"), Map.entry(14, "ACK is disabled"));
 
     private final SplunkHecSinkConfig config;
-    private final SinkMetrics metrics = new SinkMetrics();
-    private final HttpDelivery http;
-    private final DeadLetters deadLetters;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
     private final String channel = UUID.randomUUID().toString();
 
     public SplunkHecSink(SplunkHecSinkConfig config) {
+        super(config.name(), config.http());
         this.config = config;
-        this.http = new HttpDelivery(config.name(), config.http(), metrics);
-        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public SinkMetrics metrics() {
-        return metrics;
     }
 
     /** This sink's HEC channel (one per sink instance). */
@@ -190,16 +172,5 @@ public final class SplunkHecSink implements Sink {
         return Verdict.permanent(meaning);
     }
 
-    private static JsonNode readTree(String body) {
-        try {
-            return JSON.readTree(body == null || body.isEmpty() ? "{}" : body);
-        } catch (java.io.IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
 
-    @Override
-    public void close() {
-        // the HTTP client has no connections worth closing explicitly
-    }
 }

@@ -4,10 +4,8 @@ import dev.rmmaudit.forwarder.config.HttpSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Batches;
-import dev.rmmaudit.forwarder.sink.DeadLetters;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.sink.HttpSinkBase;
 import dev.rmmaudit.forwarder.sink.Verdict;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -20,27 +18,13 @@ import java.util.List;
  * Slack or SOAR alert forwarding, endpoints we do not know yet). 2xx delivered; 408/429/5xx retried; other
  * 4xx dead-lettered.
  */
-public final class WebhookSink implements Sink {
+public final class WebhookSink extends HttpSinkBase {
     private final HttpSinkConfig config;
-    private final SinkMetrics metrics = new SinkMetrics();
-    private final HttpDelivery http;
-    private final DeadLetters deadLetters;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
 
     public WebhookSink(HttpSinkConfig config) {
+        super(config.name(), config.http());
         this.config = config;
-        this.http = new HttpDelivery(config.name(), config.http(), metrics);
-        this.deadLetters = new DeadLetters(config.name(), config.http().deadLetterFile(), metrics);
-    }
-
-    @Override
-    public String name() {
-        return config.name();
-    }
-
-    @Override
-    public SinkMetrics metrics() {
-        return metrics;
     }
 
     @Override
@@ -83,8 +67,4 @@ public final class WebhookSink implements Sink {
         return out;
     }
 
-    @Override
-    public void close() {
-        // nothing held open
-    }
 }
