@@ -15,6 +15,8 @@ import java.util.Set;
  *
  * @param mappingsDir a directory whose {@code *.yml} files override or add to the built-in mappings, or null
  * @param deadLetterFile where rows that cannot be mapped are written (JSON lines), with the reason
+ * @param drainTimeout on shutdown, how long sinks may take to deliver what they hold before the forwarder
+ *     stops anyway (what is left stays uncommitted and is read again on the next start)
  */
 public record ForwarderConfig(
         AutomateSourceConfig source,
@@ -22,7 +24,10 @@ public record ForwarderConfig(
         Path mappingsDir,
         Path deadLetterFile,
         RulesConfig rules,
-        Map<String, String> sinkSelect) {
+        Map<String, String> sinkSelect,
+        java.time.Duration drainTimeout) {
+
+    public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
 
     /** What a sink receives: {@code all} (the default), only {@code events}, or only {@code alerts}. */
     public String select(String sinkName) {
@@ -82,11 +87,12 @@ public record ForwarderConfig(
         Path state = source == null ? baseDir.resolve("state") : source.stateDir();
         String dead = root.string("deadLetterFile", null);
         RulesConfig rules = RulesConfig.read(root.child("rules"), baseDir);
+        java.time.Duration drain = Durations.read(root.child("drainTimeout"), DEFAULT_DRAIN_TIMEOUT);
         root.rejectUnknownKeys();
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
-                Map.copyOf(selects));
+                Map.copyOf(selects), drain);
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,

@@ -27,16 +27,17 @@ import org.slf4j.LoggerFactory;
 /** A running forwarder: the configured source feeding the pipeline and its sinks. */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
     private final AutomateSource source;
     private final Pipeline pipeline;
     private final List<Sink> sinks;
+    private final Duration drainTimeout;
 
-    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks) {
+    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks, Duration drainTimeout) {
         this.source = source;
         this.pipeline = pipeline;
         this.sinks = sinks;
+        this.drainTimeout = drainTimeout;
     }
 
     /** Starts a forwarder with the sinks its configuration names. */
@@ -60,7 +61,7 @@ public final class Forwarder implements AutoCloseable {
                 mappings), detector(config));
         AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
         source.start(pipeline);
-        return new Forwarder(source, pipeline, List.copyOf(sinks));
+        return new Forwarder(source, pipeline, List.copyOf(sinks), config.drainTimeout());
     }
 
     /** How long a sink waits for more events to fill a batch: its batch.maxAge for HTTP sinks, else not at all. */
@@ -104,9 +105,9 @@ public final class Forwarder implements AutoCloseable {
     @Override
     public void close() {
         try {
-            if (!pipeline.drain(DRAIN_TIMEOUT)) {
+            if (!pipeline.drain(drainTimeout)) {
                 LOG.warn("sinks still owe {} after {}; those events stay uncommitted and are read again on restart",
-                        pipeline.pendingBySink(), DRAIN_TIMEOUT);
+                        pipeline.pendingBySink(), drainTimeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -41,6 +41,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private String select = "events";
     private String flavor;
     private List<SinkConfig> extraSinks = List.of();
+    private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
 
     private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
             Path stateDir, String user, String password) {
@@ -82,7 +83,7 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select));
+                Map.of("siem", select), drainTimeout);
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */
@@ -94,6 +95,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** Which Debezium connector to use, whatever the server is (the MySQL connector reads MariaDB too). */
     public ForwarderFixture flavor(String f) {
         this.flavor = f;
+        return this;
+    }
+
+    /** How long the forwarder may drain on stop. */
+    public ForwarderFixture drainTimeout(java.time.Duration d) {
+        this.drainTimeout = d;
         return this;
     }
 

@@ -42,6 +42,8 @@ public final class AutomateSource implements AutoCloseable {
     /** Batches handed to the pipeline and not yet committed, in binlog order (bounded: backpressure). */
     private final BlockingQueue<PendingCommit> commits = new ArrayBlockingQueue<>(256);
     private Thread committer;
+    /** True on a first start (no offsets yet) until a resume point is committed. */
+    private volatile boolean needsResumePoint;
     private volatile PendingCommit current;
     private volatile boolean closing;
 
@@ -62,8 +64,10 @@ public final class AutomateSource implements AutoCloseable {
             throw new IllegalStateException("cannot create state directory " + config.stateDir() + ": " + e, e);
         }
         RecordConverter converter = new RecordConverter(config.host() + ":" + config.port());
+        needsResumePoint = !hasOffsets();
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.of(config, tables))
+                .using(io.debezium.engine.spi.OffsetCommitPolicy.always())
                 .using((success, message, error) -> {
                     if (success || error == null) {
                         completion.complete(null);
@@ -78,6 +82,9 @@ public final class AutomateSource implements AutoCloseable {
                         if (change != null) {
                             batch.add(change);
                         }
+                    }
+                    if (needsResumePoint && !records.isEmpty()) {
+                        commitResumePoint(records.get(0), committer);
                     }
                     CompletableFuture<Void> delivered = batch.isEmpty() ? CompletableFuture.completedFuture(null)
                             : handler.handle(batch);
@@ -96,6 +103,38 @@ public final class AutomateSource implements AutoCloseable {
         LOG.info("following the {} binlog of {}:{} database {} (tables {}), state in {}", config.flavor(),
                 config.host(), config.port(), config.database(),
                 tables.stream().map(TableMapping::table).toList(), config.stateDir());
+    }
+
+    private boolean hasOffsets() {
+        java.nio.file.Path f = config.stateDir().resolve("offsets.dat");
+        try {
+            return Files.exists(f) && Files.size(f) > 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * On a first start nothing is committed until a batch is delivered everywhere; were the forwarder stopped
+     * before that, the next start would begin from "now" and skip what it had read. So before anything is
+     * delivered, commit a resume point at the start of the first transaction received: its offset with
+     * nothing marked as done (events and rows to skip set to 0). At-least-once: never a gap.
+     */
+    private void commitResumePoint(RecordChangeEvent<SourceRecord> first,
+            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
+        DebeziumEngine.Offsets offsets = committer.buildOffsets();
+        for (java.util.Map.Entry<String, ?> e : first.record().sourceOffset().entrySet()) {
+            Object v = e.getValue();
+            if (e.getKey().equals("row") || e.getKey().equals("event")) {
+                v = v instanceof Long ? (Object) 0L : (Object) 0;
+            }
+            offsets.set(e.getKey(), v);
+        }
+        committer.markProcessed(first, offsets);
+        committer.markBatchFinished();
+        needsResumePoint = false;
+        LOG.info("first start: resume point committed at {}:{}", first.record().sourceOffset().get("file"),
+                first.record().sourceOffset().get("pos"));
     }
 
     /**
