@@ -61,6 +61,17 @@ public final class Forwarder implements AutoCloseable {
                 mappings), detector(config));
         AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
         source.start(pipeline);
+        Thread announce = new Thread(() -> {
+            try {
+                if (source.awaitStreaming(Duration.ofMinutes(10))) {
+                    LOG.info("connected to the binlog: every change committed from now on is forwarded");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "announce-streaming");
+        announce.setDaemon(true);
+        announce.start();
         return new Forwarder(source, pipeline, List.copyOf(sinks), config.drainTimeout());
     }
 

@@ -1,0 +1,153 @@
+package dev.rmmaudit.forwarder.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.rmmaudit.forwarder.demo.AutomateSample;
+import dev.rmmaudit.forwarder.demo.ThrowawayDatabase;
+import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.SyslogReceiver;
+import dev.rmmaudit.forwarder.testing.TestDatabases;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Fault injection: the packaged forwarder is killed with SIGKILL at random moments while a writer keeps
+ * changing rows (some of them while it is down), and started again, ten times. In the end the changes
+ * delivered are exactly the changes written (none missing), and the duplicates stay within what can be in
+ * flight when the process dies.
+ */
+class CrashIT {
+    private static final int ROUNDS = 10;
+    private static final Path JAR = Path.of("target", "forwarder.jar");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sigkillAtRandomMoments_losesNothing_andDuplicatesStayBounded() throws Exception {
+        ThrowawayDatabase db = TestDatabases.shared();
+        String database = TestDatabases.uniqueName("labtech");
+        AutomateSample.load(db, database);
+        String user = "crash" + database.substring(database.indexOf('_'));
+        String password = AutomateSample.createForwarderUser(db, user);
+        Random random = new Random(20261121L);
+        AtomicInteger written = new AtomicInteger();
+        try (SyslogReceiver receiver = SyslogReceiver.tcp(0); Connection c = AutomateSample.connect(db, database)) {
+            Path config = dir.resolve("forwarder.yml");
+            Files.writeString(config, """
+                    source: {type: automate, flavor: %s, host: 127.0.0.1, port: %d, user: %s,
+                             password: "${FORWARDER_DB_PASSWORD}", database: %s, serverId: %d, sslMode: disabled}
+                    rules: {enabled: false}
+                    drainTimeout: 2s
+                    sinks:
+                      - {name: siem, type: syslog, protocol: tcp, host: 127.0.0.1, port: %d, format: cef}
+                    """.formatted(db.flavor(), db.port(), user, database, TestDatabases.uniqueServerId(),
+                    receiver.port()));
+            Thread writer = new Thread(() -> {
+                try (Statement st = c.createStatement()) {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        int i = written.incrementAndGet();
+                        st.execute("UPDATE users SET Email = 'w" + i + "@crash.example' WHERE UserID = " + (1 + i % 6));
+                        Thread.sleep(8);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "writer");
+            for (int round = 0; round < ROUNDS; round++) {
+                Process p = start(config, password, dir.resolve("run-" + round + ".log"));
+                if (round == 0) {
+                    // the forwarder starts from "now": write only once it is connected
+                    awaitLog(dir.resolve("run-0.log"), "connected to the binlog", p);
+                    writer.start();
+                }
+                Thread.sleep(1500 + random.nextInt(2500));
+                p.destroyForcibly();
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                Thread.sleep(random.nextInt(700));
+            }
+            writer.interrupt();
+            writer.join(10_000);
+            int total = written.get();
+            Process last = start(config, password, dir.resolve("run-last.log"));
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+                while (System.nanoTime() < deadline && delivered(receiver).keySet().size() < total) {
+                    Thread.sleep(200);
+                }
+            } finally {
+                last.destroy();
+                last.waitFor(60, TimeUnit.SECONDS);
+            }
+            Map<String, Integer> counts = delivered(receiver);
+            Set<String> expected = new HashSet<>();
+            for (int i = 1; i <= total; i++) {
+                expected.add("w" + i + "@crash.example");
+            }
+            Set<String> missing = new HashSet<>(expected);
+            missing.removeAll(counts.keySet());
+            assertEquals(Set.of(), missing, "changes never delivered (of " + total + " written)");
+            assertEquals(expected, counts.keySet());
+            int duplicates = counts.values().stream().mapToInt(n -> n - 1).sum();
+            System.err.println("[CrashIT] " + ROUNDS + " SIGKILLs, " + total + " changes written, " + duplicates
+                    + " duplicates delivered");
+            assertTrue(duplicates <= ROUNDS * 64, "duplicates bounded by what is in flight at each kill: "
+                    + duplicates);
+            assertEquals(List.of(), receiver.errors());
+        }
+    }
+
+    /** Delivered e-mail changes and how often each arrived. */
+    private static Map<String, Integer> delivered(SyslogReceiver r) throws Exception {
+        Map<String, Integer> out = new HashMap<>();
+        for (String m : new ArrayList<>(r.messages())) {
+            CefParser.Cef cef = CefParser.parse(m);
+            if ("user-email-changed".equals(cef.get("act"))) {
+                JsonNode changes = JSON.readTree(cef.get("cs4"));
+                out.merge(changes.at("/Email/to").asText(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    private static Process start(Path config, String password, Path log) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toString(), "run", "--config", config.toString());
+        pb.environment().put("FORWARDER_DB_PASSWORD", password);
+        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static void awaitLog(Path log, String text, Process p) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("run exited " + p.exitValue() + ":\n" + Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("no '" + text + "' in " + log);
+    }
+}
