@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /** Translates our configuration into the Debezium embedded engine's properties. */
-final class DebeziumProperties {
+public final class DebeziumProperties {
     static final String TOPIC_PREFIX = "rmmaudit";
 
     private DebeziumProperties() {
@@ -20,7 +20,7 @@ final class DebeziumProperties {
      * The engine's properties: only the mapped tables, starting from "now" (schema only), offsets and schema
      * history under the state directory, secret columns hashed by the connector itself.
      */
-    static Properties of(AutomateSourceConfig c, List<TableMapping> tables) {
+    public static Properties of(AutomateSourceConfig c, List<TableMapping> tables) {
         Properties p = new Properties();
         boolean mariadb = c.flavor().equals("mariadb");
         p.setProperty("name", "rmm-audit-automate");

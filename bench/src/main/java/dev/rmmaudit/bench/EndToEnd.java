@@ -1,0 +1,233 @@
+package dev.rmmaudit.bench;
+
+import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.HttpSettings;
+import dev.rmmaudit.forwarder.config.RulesConfig;
+import dev.rmmaudit.forwarder.config.Secret;
+import dev.rmmaudit.forwarder.config.SinkConfig;
+import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
+import dev.rmmaudit.forwarder.config.SyslogSinkConfig;
+import dev.rmmaudit.forwarder.config.TlsConfig;
+import dev.rmmaudit.forwarder.demo.AutomateSample;
+import dev.rmmaudit.forwarder.demo.LocalServer;
+import dev.rmmaudit.forwarder.mapping.MappingLoader;
+import dev.rmmaudit.forwarder.pipeline.Forwarder;
+import dev.rmmaudit.forwarder.source.automate.DebeziumProperties;
+import io.debezium.embedded.Connect;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
+
+/**
+ * The end-to-end benchmark: one command, a table. On a throwaway MariaDB it writes a backlog of row changes,
+ * then reads that same binlog from its start twice — with the bare Debezium engine and a consumer that does
+ * nothing (the ceiling), and with the whole forwarder delivering to a TCP syslog receiver and a Splunk
+ * HEC-compatible receiver with acknowledgements — and compares the rates. Then it measures commit-to-delivery
+ * latency at a steady write rate, peak heap and the time to the first event.
+ *
+ * <p>Run: {@code bench/run-e2e [changes] [rate/s] [seconds]} (defaults 50000, 1000, 10).
+ */
+public final class EndToEnd {
+    private EndToEnd() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
+        int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Path binary = LocalServer.findServerBinary().orElseThrow(() -> new IllegalStateException(
+                "needs a local mariadbd or mysqld (Debian: apt-get install mariadb-server)"));
+        try (LocalServer db = LocalServer.start(binary)) {
+            AutomateSample.load(db, "labtech");
+            String password = AutomateSample.createForwarderUser(db, "forwarder");
+            System.err.printf("writing a backlog of %,d row changes...%n", n);
+            writeBacklog(db, n);
+            System.err.println("raw engine...");
+            resetPeaks();
+            double[] raw = raw(db, password, n);
+            long rawHeap = peakHeap();
+            System.err.println("forwarder...");
+            resetPeaks();
+            Result fwd = forwarder(db, password, n, rate, seconds);
+            long fwdHeap = peakHeap();
+            System.out.println();
+            System.out.printf("| measure | bare Debezium engine | forwarder → syslog + HEC | ratio |%n");
+            System.out.printf("| --- | ---: | ---: | ---: |%n");
+            System.out.printf("| events/s draining %,d changes (same binlog) | %,.0f | %,.0f | %.2f |%n", n, raw[0],
+                    fwd.rate, fwd.rate / raw[0]);
+            System.out.printf("| start → first event | %,.0f ms | %,.0f ms | |%n", raw[1], fwd.firstMillis);
+            System.out.printf("| latency p50 / p99 at %,.0f changes/s (%d s) | | %.0f ms / %.0f ms | |%n",
+                    fwd.achievedRate, seconds, fwd.p50, fwd.p99);
+            System.out.printf("| peak heap | %,d MB | %,d MB | |%n", rawHeap >> 20, fwdHeap >> 20);
+            System.out.printf("%nJVM: %s %s, max heap %,d MB, %d CPUs%n", System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
+                    Runtime.getRuntime().availableProcessors());
+        }
+    }
+
+    private static void writeBacklog(LocalServer db, int n) throws Exception {
+        try (Connection c = AutomateSample.connect(db, "labtech")) {
+            c.setAutoCommit(false);
+            try (PreparedStatement st = c.prepareStatement("UPDATE users SET Email = ? WHERE UserID = ?")) {
+                for (int i = 1; i <= n; i++) {
+                    st.setString(1, "b" + i + "@bench");
+                    st.setInt(2, 1 + i % 6);
+                    st.addBatch();
+                    if (i % 500 == 0) {
+                        st.executeBatch();
+                        c.commit();
+                    }
+                }
+                st.executeBatch();
+                c.commit();
+            }
+        }
+    }
+
+    private static AutomateSourceConfig source(LocalServer db, String password, Path state, long serverId) {
+        return new AutomateSourceConfig(db.flavor(), db.host(), db.port(), "forwarder", new Secret(password), "labtech",
+                serverId, state, "disabled", "none", Map.of("snapshot.mode", "never"));
+    }
+
+    /** The ceiling: the same engine and properties, a consumer that only counts. Returns {events/s, ms to first}. */
+    private static double[] raw(LocalServer db, String password, int n) throws Exception {
+        Path state = Files.createTempDirectory("bench-raw");
+        Properties p = DebeziumProperties.of(source(db, password, state, 9001),
+                MappingLoader.load(null).forModule("automate"));
+        AtomicLong count = new AtomicLong();
+        AtomicLong first = new AtomicLong();
+        AtomicLong last = new AtomicLong();
+        long start = System.nanoTime();
+        try (DebeziumEngine<RecordChangeEvent<SourceRecord>> engine = DebeziumEngine.create(ChangeEventFormat.of(
+                Connect.class)).using(p).notifying((records, committer) -> {
+                    for (RecordChangeEvent<SourceRecord> r : records) {
+                        if (r.record().value() instanceof Struct s && s.schema().field("op") != null
+                                && "u".equals(s.getString("op"))) {
+                            long now = System.nanoTime();
+                            first.compareAndSet(0, now);
+                            last.set(now);
+                            count.incrementAndGet();
+                        }
+                        committer.markProcessed(r);
+                    }
+                    committer.markBatchFinished();
+                }).build()) {
+            ExecutorService ex = Executors.newSingleThreadExecutor();
+            ex.execute(engine);
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            while (count.get() < n && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            ex.shutdown();
+        }
+        double secs = (last.get() - first.get()) / 1e9;
+        return new double[] {n / secs, (first.get() - start) / 1e6};
+    }
+
+    private record Result(double rate, double firstMillis, double achievedRate, double p50, double p99) {
+    }
+
+    private static Result forwarder(LocalServer db, String password, int n, int rate, int seconds) throws Exception {
+        Path state = Files.createTempDirectory("bench-fwd");
+        try (Receivers.Syslog syslog = new Receivers.Syslog(); Receivers.Hec hec = new Receivers.Hec()) {
+            List<SinkConfig> sinks = List.of(
+                    new SyslogSinkConfig("syslog", "cef", "tcp", "127.0.0.1", syslog.port(), "octet-counting", "5424",
+                            10, "rmm-audit", "bench", 65536, Duration.ofSeconds(5), Duration.ofMillis(100),
+                            Duration.ofSeconds(5), TlsConfig.DEFAULT),
+                    new SplunkHecSinkConfig("hec", "json", hec.url(), new Secret("t"), null, "rmm-audit", "rmm:audit:ecs",
+                            null, true, Duration.ofMillis(20), Duration.ofMinutes(2), new HttpSettings(
+                                    Duration.ofSeconds(30), TlsConfig.DEFAULT, 1000, 2_000_000, Duration.ofMillis(50),
+                                    false, 0, Duration.ofMillis(100), Duration.ofSeconds(5), state.resolve("d.jsonl"))));
+            ForwarderConfig config = new ForwarderConfig(source(db, password, state, 9002), sinks, null,
+                    state.resolve("dead.jsonl"), RulesConfig.DEFAULT, Map.of(), Duration.ofSeconds(20));
+            long start = System.nanoTime();
+            try (Forwarder f = Forwarder.start(config)) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+                while ((syslog.tally.count.get() < n || hec.tally.count.get() < n) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                long firstAt = Math.min(syslog.tally.firstNanos.get(), hec.tally.firstNanos.get());
+                long lastAt = Math.max(syslog.tally.lastNanos.get(), hec.tally.lastNanos.get());
+                double drained = n / ((lastAt - firstAt) / 1e9);
+                double firstMillis = (firstAt - start) / 1e6;
+                System.err.printf("steady writes at %d/s for %d s...%n", rate, seconds);
+                Map<String, Long> commits = new ConcurrentHashMap<>();
+                long writeStart = System.nanoTime();
+                int written = 0;
+                try (Connection c = AutomateSample.connect(db, "labtech");
+                        PreparedStatement st = c.prepareStatement("UPDATE users SET Email = ? WHERE UserID = ?")) {
+                    long periodNanos = 1_000_000_000L / rate;
+                    long next = System.nanoTime();
+                    while (System.nanoTime() - writeStart < seconds * 1_000_000_000L) {
+                        String mark = "lat" + written;
+                        st.setString(1, mark + "@bench");
+                        st.setInt(2, 1 + written % 6);
+                        st.executeUpdate();
+                        commits.put(mark, System.nanoTime());
+                        written++;
+                        next += periodNanos;
+                        long sleep = next - System.nanoTime();
+                        if (sleep > 0) {
+                            Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                        }
+                    }
+                }
+                double achieved = written / ((System.nanoTime() - writeStart) / 1e9);
+                long waitUntil = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < waitUntil && (syslog.tally.arrivals.size() < written
+                        || hec.tally.arrivals.size() < written)) {
+                    Thread.sleep(20);
+                }
+                List<Double> latencies = new ArrayList<>();
+                for (Map.Entry<String, Long> e : commits.entrySet()) {
+                    Long a = syslog.tally.arrivals.get(e.getKey());
+                    Long b = hec.tally.arrivals.get(e.getKey());
+                    if (a != null && b != null) {
+                        latencies.add((Math.max(a, b) - e.getValue()) / 1e6);
+                    }
+                }
+                Collections.sort(latencies);
+                double p50 = latencies.isEmpty() ? Double.NaN : latencies.get(latencies.size() / 2);
+                double p99 = latencies.isEmpty() ? Double.NaN : latencies.get((int) (latencies.size() * 0.99));
+                return new Result(drained, firstMillis, achieved, p50, p99);
+            }
+        }
+    }
+
+    private static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            p.resetPeakUsage();
+        }
+    }
+
+    private static long peakHeap() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (p.getType() == MemoryType.HEAP) {
+                sum += p.getPeakUsage().getUsed();
+            }
+        }
+        return sum;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.rmmaudit.bench;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Minimal receivers for the end-to-end benchmark: they count events and note when marked ones arrive. */
+final class Receivers {
+    private static final Pattern MARK = Pattern.compile("(lat\\d+)@bench");
+
+    /** Counts and arrival times, shared by a receiver. */
+    static final class Tally {
+        final AtomicLong count = new AtomicLong();
+        final AtomicLong firstNanos = new AtomicLong();
+        final AtomicLong lastNanos = new AtomicLong();
+        final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+
+        void saw(String text, int events) {
+            long now = System.nanoTime();
+            firstNanos.compareAndSet(0, now);
+            lastNanos.set(now);
+            count.addAndGet(events);
+            Matcher m = MARK.matcher(text);
+            while (m.find()) {
+                arrivals.putIfAbsent(m.group(1), now);
+            }
+        }
+
+        void reset() {
+            count.set(0);
+            firstNanos.set(0);
+            lastNanos.set(0);
+            arrivals.clear();
+        }
+    }
+
+    /** A TCP syslog receiver with octet-counting framing. */
+    static final class Syslog implements AutoCloseable {
+        final Tally tally = new Tally();
+        private final ServerSocket server;
+
+        Syslog() throws IOException {
+            server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+            Thread t = new Thread(this::accept, "bench-syslog");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    Thread r = new Thread(() -> read(s), "bench-syslog-conn");
+                    r.setDaemon(true);
+                    r.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private void read(Socket s) {
+            try (InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16)) {
+                while (true) {
+                    int len = 0;
+                    int c;
+                    while ((c = in.read()) != ' ') {
+                        if (c < 0) {
+                            return;
+                        }
+                        len = len * 10 + (c - '0');
+                    }
+                    byte[] msg = in.readNBytes(len);
+                    tally.saw(new String(msg, StandardCharsets.UTF_8), 1);
+                }
+            } catch (IOException e) {
+                // connection closed
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    /** A Splunk HEC receiver that acknowledges at once. */
+    static final class Hec implements AutoCloseable {
+        final Tally tally = new Tally();
+        private final HttpServer server;
+        private final AtomicInteger ackIds = new AtomicInteger();
+
+        Hec() throws IOException {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
+            server.setExecutor(Executors.newFixedThreadPool(2));
+            server.createContext("/services/collector/event", x -> {
+                String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                int events = 0;
+                for (int i = body.indexOf("{\"time\":"); i >= 0; i = body.indexOf("{\"time\":", i + 1)) {
+                    events++;
+                }
+                tally.saw(body, events);
+                byte[] out = ("{\"text\":\"Success\",\"code\":0,\"ackId\":" + ackIds.getAndIncrement() + "}")
+                        .getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(200, out.length);
+                x.getResponseBody().write(out);
+                x.close();
+            });
+            server.createContext("/services/collector/ack", x -> {
+                String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                StringBuilder out = new StringBuilder("{\"acks\":{");
+                Matcher m = Pattern.compile("\\d+").matcher(body);
+                boolean first = true;
+                while (m.find()) {
+                    out.append(first ? "" : ",").append('"').append(m.group()).append("\":true");
+                    first = false;
+                }
+                byte[] b = out.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+                x.sendResponseHeaders(200, b.length);
+                x.getResponseBody().write(b);
+                x.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+}
