@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * A null value matches an absent field. A field with several values matches when any value does.
  */
 record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns, List<String> raw, Boolean exists,
-        boolean matchesAbsent) {
+        boolean matchesAbsent, List<String> plain) {
 
     static final Set<String> MODIFIERS = Set.of("contains", "startswith", "endswith", "re", "exists", "all");
 
@@ -20,6 +20,15 @@ record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns,
         boolean matchesAbsent = values.contains(null);
         Boolean exists = null;
         List<Pattern> patterns = new ArrayList<>();
+        List<String> plain = new ArrayList<>();
+        boolean allPlain = modifiers.isEmpty();
+        for (String v : values) {
+            if (v != null && allPlain && v.indexOf('*') < 0 && v.indexOf('?') < 0 && v.indexOf('\\') < 0) {
+                plain.add(v);
+            } else {
+                allPlain = false;
+            }
+        }
         for (String v : values) {
             if (v == null) {
                 continue;
@@ -40,7 +49,9 @@ record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns,
                 patterns.add(wildcard(w));
             }
         }
-        return new FieldMatcher(field, modifiers, patterns, values, exists, matchesAbsent);
+        // plain values without wildcards (most rules: an action name) compare without a regex
+        return new FieldMatcher(field, modifiers, patterns, values, exists, matchesAbsent,
+                allPlain ? List.copyOf(plain) : null);
     }
 
     boolean matches(EventView e) {
@@ -50,6 +61,16 @@ record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns,
         }
         if (values.isEmpty()) {
             return matchesAbsent;
+        }
+        if (plain != null) {
+            for (String v : values) {
+                for (String p : plain) {
+                    if (p.equalsIgnoreCase(v)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
         if (modifiers.contains("all")) {
             for (Pattern p : patterns) {

@@ -63,7 +63,13 @@ public final class AutomateSource implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot create state directory " + config.stateDir() + ": " + e, e);
         }
-        RecordConverter converter = new RecordConverter(config.host() + ":" + config.port());
+        java.util.Map<String, java.util.Set<String>> secrets = new java.util.HashMap<>();
+        for (TableMapping t : tables) {
+            java.util.Set<String> cols = new java.util.HashSet<>();
+            t.secrets().forEach(c -> cols.add(c.toLowerCase(java.util.Locale.ROOT)));
+            secrets.put(t.table().toLowerCase(java.util.Locale.ROOT), cols);
+        }
+        RecordConverter converter = new RecordConverter(config.host() + ":" + config.port(), secrets);
         needsResumePoint = !hasOffsets();
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
                 .using(DebeziumProperties.of(config, tables))

@@ -2,8 +2,6 @@ package dev.rmmaudit.forwarder.source.automate;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -18,7 +16,7 @@ public final class DebeziumProperties {
 
     /**
      * The engine's properties: only the mapped tables, starting from "now" (schema only), offsets and schema
-     * history under the state directory, secret columns hashed by the connector itself.
+     * history under the state directory. (Secret columns are hashed by {@link RecordConverter}.)
      */
     public static Properties of(AutomateSourceConfig c, List<TableMapping> tables) {
         Properties p = new Properties();
@@ -53,17 +51,6 @@ public final class DebeziumProperties {
         // position keeps up with a busy server (a restart re-reads less, and purged binlogs bite less).
         p.setProperty("heartbeat.interval.ms", "10000");
         sslMode(p, c, mariadb);
-        String secrets = tables.stream()
-                .flatMap(t -> t.secrets().stream().map(s -> quote(c.database()) + "\\." + quote(t.table()) + "\\."
-                        + quote(s)))
-                .collect(Collectors.joining(","));
-        if (!secrets.isEmpty()) {
-            // The connector replaces secret values by a salted hash before we ever see them: a change is still
-            // visible (the hash differs), the value never is. The salt lives only in this process.
-            byte[] salt = new byte[16];
-            new SecureRandom().nextBytes(salt);
-            p.setProperty("column.mask.hash.SHA-256.with.salt." + HexFormat.of().formatHex(salt), secrets);
-        }
         c.debezium().forEach(p::setProperty);
         return p;
     }

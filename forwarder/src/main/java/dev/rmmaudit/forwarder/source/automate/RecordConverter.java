@@ -21,9 +21,18 @@ import org.apache.kafka.connect.source.SourceRecord;
  */
 final class RecordConverter {
     private final String server;
+    private final java.util.Map<String, java.util.Set<String>> secretsByTable;
+    private final byte[] salt = new byte[16];
 
-    RecordConverter(String server) {
+    /**
+     * @param secretsByTable lower-case table name to lower-case secret column names: their values are replaced
+     *     here, at conversion, by a salted SHA-256 (the salt lives only in this process), so a change stays
+     *     visible and the value never reaches the rest of the forwarder
+     */
+    RecordConverter(String server, java.util.Map<String, java.util.Set<String>> secretsByTable) {
         this.server = server;
+        this.secretsByTable = secretsByTable;
+        new java.security.SecureRandom().nextBytes(salt);
     }
 
     /** The row change, or null for a record that is not one (tombstone, heartbeat, schema change). */
@@ -49,8 +58,10 @@ final class RecordConverter {
         if (gtid != null) {
             position = position + " gtid " + gtid;
         }
-        return new RowChange(op, server, db, table, row(value.getStruct("before")), row(value.getStruct("after")),
-                Instant.ofEpochMilli(tsMs), position);
+        java.util.Set<String> secrets = table == null ? java.util.Set.of()
+                : secretsByTable.getOrDefault(table.toLowerCase(java.util.Locale.ROOT), java.util.Set.of());
+        return new RowChange(op, server, db, table, row(value.getStruct("before"), secrets),
+                row(value.getStruct("after"), secrets), Instant.ofEpochMilli(tsMs), position);
     }
 
     private static String text(Struct s, String field) {
@@ -61,15 +72,27 @@ final class RecordConverter {
         return v == null ? null : v.toString();
     }
 
-    private static Map<String, Object> row(Struct s) {
+    private Map<String, Object> row(Struct s, java.util.Set<String> secrets) {
         if (s == null) {
             return Map.of();
         }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Field f : s.schema().fields()) {
-            out.put(f.name(), value(f.schema(), s.get(f)));
+            Object v = value(f.schema(), s.get(f));
+            out.put(f.name(), v != null && secrets.contains(f.name().toLowerCase(java.util.Locale.ROOT)) ? hash(v) : v);
         }
         return out;
+    }
+
+    private String hash(Object secret) {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            sha.update(salt);
+            sha.update(secret instanceof byte[] b ? b : secret.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
     }
 
     static Object value(Schema schema, Object v) {
