@@ -1,36 +1,17 @@
 package dev.rmmaudit.forwarder.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.rmmaudit.forwarder.testing.CliRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ValidateCommandTest {
     @TempDir
     Path dir;
-
-    private int run(String out[], String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        PrintStream ps = new PrintStream(buf, true, StandardCharsets.UTF_8);
-        System.setOut(ps);
-        System.setErr(ps);
-        try {
-            return Main.execute(args);
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-            out[0] = buf.toString(StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     void validate_badConfigAndBadMapping_listsEveryProblemAndExits2() throws Exception {
@@ -51,8 +32,7 @@ class ValidateCommandTest {
                     protocol: tls
                     tls: {caFile: missing-ca.pem}
                 """);
-        String[] out = new String[1];
-        assertEquals(2, run(out, "validate", "--config", cfg.toString()));
+        String[] out = {CliRun.run(2, "validate", "--config", cfg.toString())};
         assertTrue(out[0].contains("f.yml:6 source.port: must be a whole number from 1 to 65535, not 0"), out[0]);
         assertTrue(out[0].contains("users.yml:1: a mapping needs at least one entry under 'events'"), out[0]);
         assertTrue(out[0].contains("tls.caFile: cannot read"), out[0]);
@@ -63,15 +43,13 @@ class ValidateCommandTest {
     void validate_goodConfig_exits0() throws Exception {
         Path cfg = dir.resolve("ok.yml");
         Files.writeString(cfg, "source: {type: automate, host: db, user: f}\nsinks: [{type: stdout}]\n");
-        String[] out = new String[1];
-        assertEquals(0, run(out, "validate", "--config", cfg.toString()));
+        String[] out = {CliRun.run(0, "validate", "--config", cfg.toString())};
         assertTrue(out[0].contains("valid (1 sinks, 3 table mappings, 17 rules)"), out[0]);
     }
 
     @Test
     void help_listsVerbsAndExitCodes() {
-        String[] out = new String[1];
-        assertEquals(0, run(out, "--help"));
+        String[] out = {CliRun.run(0, "--help")};
         for (String s : new String[] {"run", "validate", "demo", "Exit codes:", "3   demo: no database"}) {
             assertTrue(out[0].contains(s), s + " in\n" + out[0]);
         }
@@ -79,8 +57,7 @@ class ValidateCommandTest {
 
     @Test
     void unknownVerb_exits2WithUsage() {
-        String[] out = new String[1];
-        assertEquals(2, run(out, "frobnicate"));
+        String[] out = {CliRun.run(2, "frobnicate")};
         assertTrue(out[0].contains("Usage: forwarder"), out[0]);
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.rmmaudit.forwarder.demo.AutomateSample;
 import dev.rmmaudit.forwarder.demo.ThrowawayDatabase;
 import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.JarProcess;
 import dev.rmmaudit.forwarder.testing.SyslogReceiver;
 import dev.rmmaudit.forwarder.testing.TestDatabases;
 import java.nio.charset.StandardCharsets;
@@ -22,16 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, run the way a user runs it: {@code demo}, and {@code run} with the README's config. */
 class CliIT {
-    private static final Path JAR = Path.of("target", "forwarder.jar");
-
     @TempDir
     Path dir;
 
     private static ProcessBuilder java(String... args) {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", JAR.toString()));
-        cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd);
+        return JarProcess.builder(List.of(), args);
     }
 
     @Test
@@ -100,7 +96,7 @@ class CliIT {
             pb.environment().put("FORWARDER_DB_PASSWORD", password);
             Process run = pb.redirectErrorStream(true).redirectOutput(dir.resolve("run.log").toFile()).start();
             try {
-                awaitLog(dir.resolve("run.log"), "following the", run);
+                JarProcess.awaitLog(dir.resolve("run.log"), "following the", run);
                 Thread.sleep(2500);
                 try (Statement st = c.createStatement()) {
                     st.execute("UPDATE users SET ClientID = '2,1,' WHERE Name = 'bob'");
@@ -121,19 +117,5 @@ class CliIT {
             assertFalse(log.contains(password), "the database password appeared in the log");
             assertTrue(Files.exists(dir.resolve("state").resolve("offsets.dat")), "offsets under stateDir");
         }
-    }
-
-    private static void awaitLog(Path log, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("run exited " + p.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no '" + text + "' in the log:\n" + Files.readString(log));
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.rmmaudit.forwarder.demo.AutomateSample;
 import dev.rmmaudit.forwarder.demo.ThrowawayDatabase;
 import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.JarProcess;
 import dev.rmmaudit.forwarder.testing.SyslogReceiver;
 import dev.rmmaudit.forwarder.testing.TestDatabases;
 import java.nio.file.Files;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashIT {
     private static final int ROUNDS = 10;
-    private static final Path JAR = Path.of("target", "forwarder.jar");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -78,7 +78,7 @@ class CrashIT {
                 Process p = start(config, password, dir.resolve("run-" + round + ".log"));
                 if (round == 0) {
                     // the forwarder starts from "now": write only once it is connected
-                    awaitLog(dir.resolve("run-0.log"), "connected to the binlog", p);
+                    JarProcess.awaitLog(dir.resolve("run-0.log"), "connected to the binlog", p);
                     writer.start();
                 }
                 Thread.sleep(1500 + random.nextInt(2500));
@@ -131,23 +131,6 @@ class CrashIT {
     }
 
     private static Process start(Path config, String password, Path log) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toString(), "run", "--config", config.toString());
-        pb.environment().put("FORWARDER_DB_PASSWORD", password);
-        return pb.redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void awaitLog(Path log, String text, Process p) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!p.isAlive()) {
-                throw new IllegalStateException("run exited " + p.exitValue() + ":\n" + Files.readString(log));
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("no '" + text + "' in " + log);
+        return JarProcess.run(config, Map.of("FORWARDER_DB_PASSWORD", password), log);
     }
 }
