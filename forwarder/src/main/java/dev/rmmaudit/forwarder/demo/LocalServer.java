@@ -26,16 +26,18 @@ public final class LocalServer implements ThrowawayDatabase {
             "/usr/local/bin", "/usr/local/mysql/bin", "/opt/homebrew/bin", "/usr/libexec",
             "C:\\Program Files\\MariaDB 11.4\\bin", "C:\\Program Files\\MySQL\\MySQL Server 8.0\\bin");
 
-    private final Process process;
+    private Process process;
     private final Path dir;
     private final int port;
     private final String flavor;
+    private final List<String> command;
 
-    private LocalServer(Process process, Path dir, int port, String flavor) {
+    private LocalServer(Process process, Path dir, int port, String flavor, List<String> command) {
         this.process = process;
         this.dir = dir;
         this.port = port;
         this.flavor = flavor;
+        this.command = List.copyOf(command);
     }
 
     /** The server binary found on the PATH or in the usual places, preferring MariaDB's. */
@@ -88,7 +90,7 @@ public final class LocalServer implements ThrowawayDatabase {
             }
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("server.out").toFile()).start();
-            LocalServer server = new LocalServer(p, dir, port, flavor);
+            LocalServer server = new LocalServer(p, dir, port, flavor, cmd);
             server.awaitReady();
             return server;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -186,9 +188,15 @@ public final class LocalServer implements ThrowawayDatabase {
         return "";
     }
 
-    /** Stops the server and removes its data directory. */
-    @Override
-    public void close() {
+    /** Stops the server and starts it again on the same port and data (a database restart, for fault tests). */
+    public void restart() throws IOException, InterruptedException {
+        stopProcess();
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("server.out").toFile())).start();
+        awaitReady();
+    }
+
+    private void stopProcess() {
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {
@@ -198,6 +206,12 @@ public final class LocalServer implements ThrowawayDatabase {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Stops the server and removes its data directory. */
+    @Override
+    public void close() {
+        stopProcess();
         deleteTree(dir);
     }
 
