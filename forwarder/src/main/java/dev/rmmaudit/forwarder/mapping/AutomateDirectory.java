@@ -31,10 +31,6 @@ public final class AutomateDirectory {
         superAdminMask = mask;
     }
 
-    public long superAdminMask() {
-        return superAdminMask;
-    }
-
     public void putUser(User u) {
         users.put(u.id(), u);
     }

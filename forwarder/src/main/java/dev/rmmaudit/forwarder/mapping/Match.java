@@ -1,7 +1,6 @@
 package dev.rmmaudit.forwarder.mapping;
 
 import dev.rmmaudit.forwarder.event.SecurityEvent.Change;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,11 +29,5 @@ record Match(
 
     static Match ofChange(String column, Change change) {
         return new Match("", Map.of(), Map.of(column, change), Map.of(), null, null, null);
-    }
-
-    Match withAttributes(Map<String, String> more) {
-        Map<String, String> a = new LinkedHashMap<>(attributes);
-        a.putAll(more);
-        return new Match(subject, vars, changes, a, targetUser, groups, superAdmin);
     }
 }

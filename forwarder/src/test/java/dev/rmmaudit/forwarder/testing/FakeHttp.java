@@ -36,10 +36,6 @@ public final class FakeHttp implements AutoCloseable {
         return new String(raw, StandardCharsets.UTF_8);
     }
 
-    public static int rawLength(HttpExchange x, String body) {
-        return body.length();
-    }
-
     public static void answer(HttpExchange x, int status, String body) throws IOException {
         byte[] b = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().set("Content-Type", "application/json");
