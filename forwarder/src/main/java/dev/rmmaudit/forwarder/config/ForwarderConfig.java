@@ -25,6 +25,7 @@ public record ForwarderConfig(
         Path deadLetterFile,
         RulesConfig rules,
         Map<String, String> sinkSelect,
+        Map<String, BufferConfig> sinkBuffers,
         java.time.Duration drainTimeout) {
 
     public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
@@ -32,6 +33,11 @@ public record ForwarderConfig(
     /** What a sink receives: {@code all} (the default), only {@code events}, or only {@code alerts}. */
     public String select(String sinkName) {
         return sinkSelect.getOrDefault(sinkName, "all");
+    }
+
+    /** Where a sink keeps what it owes: in memory (the default) or in a disk buffer. */
+    public BufferConfig buffer(String sinkName) {
+        return sinkBuffers.getOrDefault(sinkName, BufferConfig.memory());
     }
 
     static final String SINK_TYPES = "syslog, stdout, file, splunk_hec, elasticsearch, sentinel, http";
@@ -81,8 +87,9 @@ public record ForwarderConfig(
             source = AutomateSourceConfig.read(sourceNode, baseDir);
         }
         Map<String, String> selects = new java.util.LinkedHashMap<>();
+        Map<String, BufferConfig> buffers = new java.util.LinkedHashMap<>();
         Path stateForSinks = source == null ? baseDir.resolve("state") : source.stateDir();
-        List<SinkConfig> sinks = readSinks(root, baseDir, stateForSinks, selects);
+        List<SinkConfig> sinks = readSinks(root, baseDir, stateForSinks, selects, buffers);
         String mappings = root.string("mappings", null);
         Path state = source == null ? baseDir.resolve("state") : source.stateDir();
         String dead = root.string("deadLetterFile", null);
@@ -92,11 +99,11 @@ public record ForwarderConfig(
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
-                Map.copyOf(selects), drain);
+                Map.copyOf(selects), Map.copyOf(buffers), drain);
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,
-            Map<String, String> selects) {
+            Map<String, String> selects, Map<String, BufferConfig> buffers) {
         List<ConfigNode> nodes = root.list("sinks");
         if (nodes.isEmpty()) {
             root.problem("missing 'sinks': at least one sink is needed (types: " + SINK_TYPES + ")");
@@ -135,9 +142,11 @@ public record ForwarderConfig(
                 default -> new StdoutSinkConfig(name, format);
             };
             String select = n.choice("select", "all", "all", "events", "alerts");
+            BufferConfig buffer = BufferConfig.read(n.child("buffer"), name, baseDir, stateDir);
             n.rejectUnknownKeys();
             sinks.add(sink);
             selects.put(name, select);
+            buffers.put(name, buffer);
         }
         return sinks;
     }

@@ -41,7 +41,7 @@ public final class Demo {
             AutomateSourceConfig source = new AutomateSourceConfig(db.flavor(), db.host(), db.port(), "forwarder",
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
-                    state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(),
+                    state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(),
                     ForwarderConfig.DEFAULT_DRAIN_TIMEOUT);
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));

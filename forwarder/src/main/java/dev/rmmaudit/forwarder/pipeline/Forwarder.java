@@ -55,7 +55,7 @@ public final class Forwarder implements AutoCloseable {
         try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
             loader.load(mappings, directory);
         }
-        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()), Route.DEFAULT_MAX_PENDING,
+        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()), config.buffer(s.name()),
                 maxBatchAge(config, s.name()))).toList();
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));

@@ -3,6 +3,7 @@ package dev.rmmaudit.forwarder.pipeline;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.mapping.EventMapper;
 import dev.rmmaudit.forwarder.rule.Detector;
+import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
 import java.util.ArrayList;
@@ -41,7 +42,24 @@ public final class Pipeline implements ChangeHandler {
         this.deadLetters = deadLetters;
         this.detector = detector;
         for (Route r : this.routes) {
-            workers.add(new SinkWorker(r.sink(), r.maxPendingEvents(), r.maxBatchAge()));
+            workers.add(r.buffer().isDisk()
+                    ? new DiskSinkWorker(r.sink(), r.buffer(), r.maxBatchAge(), java.time.Duration.ofSeconds(30),
+                            alert -> raise(alert, r.sink()))
+                    : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge()));
+        }
+    }
+
+    /**
+     * Sends an alert about the forwarder itself to every sink that takes alerts, except {@code except} (the one
+     * in trouble, or null), without waiting: it never blocks the caller and is not tied to a binlog position.
+     */
+    public void raise(SecurityEvent alert, Sink except) {
+        alerts.incrementAndGet();
+        for (int i = 0; i < routes.size(); i++) {
+            Route r = routes.get(i);
+            if (r.sink() != except && r.accepts(alert)) {
+                workers.get(i).offer(alert);
+            }
         }
     }
 
@@ -109,8 +127,8 @@ public final class Pipeline implements ChangeHandler {
     }
 
     /** Events each sink still owes, by sink name. */
-    public java.util.Map<String, Integer> pendingBySink() {
-        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+    public java.util.Map<String, Long> pendingBySink() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
         workers.forEach(w -> out.put(w.sink().name(), w.pendingEvents()));
         return out;
     }

@@ -1,27 +1,25 @@
 package dev.rmmaudit.forwarder.pipeline;
 
+import dev.rmmaudit.forwarder.config.BufferConfig;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sink;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * A sink, what it receives ({@code all}, {@code events} without alerts, or {@code alerts} only), and how
- * many events it may owe before the pipeline waits for it.
+ * A sink, what it receives ({@code all}, {@code events} without alerts, or {@code alerts} only), where it keeps
+ * what it owes (its buffer), and how long it waits for more events to fill a batch.
  */
-public record Route(Sink sink, String select, int maxPendingEvents, java.time.Duration maxBatchAge) {
-    public static final int DEFAULT_MAX_PENDING = 10_000;
-
+public record Route(Sink sink, String select, BufferConfig buffer, Duration maxBatchAge) {
     public Route {
         if (!List.of("all", "events", "alerts").contains(select)) {
             throw new IllegalArgumentException("select must be all, events or alerts, not " + select);
         }
-        if (maxPendingEvents < 1) {
-            throw new IllegalArgumentException("maxPendingEvents must be at least 1, not " + maxPendingEvents);
-        }
     }
 
+    /** Everything, through the default memory buffer, delivered at once. */
     public static Route all(Sink sink) {
-        return new Route(sink, "all", DEFAULT_MAX_PENDING, java.time.Duration.ZERO);
+        return new Route(sink, "all", BufferConfig.memory(), Duration.ZERO);
     }
 
     boolean accepts(SecurityEvent e) {

@@ -3,132 +3,27 @@ package dev.rmmaudit.forwarder.pipeline;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sink;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.Semaphore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Delivers to one sink on a thread of its own, in order, so that a slow sink holds back only what it still
- * owes. What it owes is bounded: {@link #submit} blocks once {@code maxPendingEvents} wait for this sink,
- * which stops the pipeline and so the binlog reader (backpressure), never an unbounded queue.
+ * Hands events to one sink on a thread of its own, so a slow sink holds back only what it still owes, and
+ * bounds what it owes: in memory ({@link MemorySinkWorker}) or in a disk buffer ({@link DiskSinkWorker}).
  */
-final class SinkWorker implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(SinkWorker.class);
+interface SinkWorker extends AutoCloseable {
+    Sink sink();
 
-    private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
-    }
-
-    private final Sink sink;
-    private final int maxPendingEvents;
-    private final Semaphore pending;
-    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
-    private final java.time.Duration maxBatchAge;
-    private volatile boolean closed;
+    /** Events handed over and not yet delivered. */
+    long pendingEvents();
 
     /**
-     * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
-     *     (zero: deliver what is queued at once)
+     * Hands over {@code events}; blocks while the sink owes too much (backpressure). The future completes once
+     * the events are safe: delivered, or written to the disk buffer.
      */
-    SinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
-        this.sink = sink;
-        this.maxPendingEvents = maxPendingEvents;
-        this.maxBatchAge = maxBatchAge;
-        this.pending = new Semaphore(maxPendingEvents);
-        this.thread = new Thread(this::loop, "sink-" + sink.name());
-        thread.setDaemon(true);
-        thread.start();
-    }
+    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException;
 
-    Sink sink() {
-        return sink;
-    }
+    /** Hands over an alert about the forwarder itself, never blocking (it may be dropped, and logged, when it cannot be kept). */
+    void offer(SecurityEvent alert);
 
-    /** Events queued for this sink and not yet delivered. */
-    int pendingEvents() {
-        return maxPendingEvents - pending.availablePermits();
-    }
-
-    /** Queues {@code events}; blocks while the sink owes too much. The future completes once delivered. */
-    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
-        int permits = Math.min(Math.max(events.size(), 1), maxPendingEvents);
-        pending.acquire(permits);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.put(new Job(events, permits, done));
-        return done;
-    }
-
-    private void loop() {
-        while (!closed) {
-            List<Job> jobs;
-            try {
-                jobs = nextJobs();
-            } catch (InterruptedException e) {
-                return;
-            }
-            List<SecurityEvent> events = new java.util.ArrayList<>();
-            jobs.forEach(j -> events.addAll(j.events()));
-            try {
-                sink.deliver(events);
-                jobs.forEach(j -> j.done().complete(null));
-            } catch (InterruptedException e) {
-                jobs.forEach(j -> j.done().completeExceptionally(e));
-                failRemaining(e);
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), e.toString());
-                jobs.forEach(j -> j.done().completeExceptionally(e));
-            } finally {
-                jobs.forEach(j -> pending.release(j.permits()));
-            }
-        }
-    }
-
-    /**
-     * The next job and whatever else is queued, up to half the pending bound; when that is less, waits up to
-     * {@code maxBatchAge} from the first job for more (batching by age).
-     */
-    private List<Job> nextJobs() throws InterruptedException {
-        List<Job> jobs = new java.util.ArrayList<>();
-        Job first = queue.take();
-        jobs.add(first);
-        int events = first.events().size();
-        int limit = Math.max(1, maxPendingEvents / 2);
-        long deadline = System.nanoTime() + maxBatchAge.toNanos();
-        while (events < limit) {
-            long wait = deadline - System.nanoTime();
-            Job next = wait > 0 ? queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS) : queue.poll();
-            if (next == null) {
-                break;
-            }
-            jobs.add(next);
-            events += next.events().size();
-        }
-        return jobs;
-    }
-
-    private void failRemaining(Exception cause) {
-        Job j;
-        while ((j = queue.poll()) != null) {
-            j.done().completeExceptionally(cause);
-            pending.release(j.permits());
-        }
-    }
-
-    /** Stops the thread; what was not delivered stays uncommitted (and is read again after a restart). */
     @Override
-    public void close() {
-        closed = true;
-        sink.close();
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        failRemaining(new InterruptedException("sink " + sink.name() + " closed"));
-    }
+    void close();
 }

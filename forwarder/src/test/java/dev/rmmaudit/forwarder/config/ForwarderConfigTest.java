@@ -56,6 +56,34 @@ class ForwarderConfigTest {
     }
 
     @Test
+    void load_diskBuffer_takesDefaultsUnderStateDir() throws Exception {
+        ForwarderConfig c = load(MINIMAL + "    buffer: {type: disk, maxBytes: 2GB, whenFull: drop_newest}\n",
+                Map.of("FORWARDER_DB_PASSWORD", "x"));
+        BufferConfig b = c.buffer("siem");
+        assertTrue(b.isDisk());
+        assertEquals(2L << 30, b.maxBytes());
+        assertTrue(b.dropsNewest());
+        assertTrue(b.fsync(), "fsync is on by default");
+        assertEquals(dir.resolve("state").resolve("buffer").resolve("siem"), b.dir());
+        assertFalse(load(MINIMAL, Map.of("FORWARDER_DB_PASSWORD", "x")).buffer("siem").isDisk(), "memory by default");
+    }
+
+    @Test
+    void load_badBuffer_namesKeyAndWhatIsAllowed() {
+        String bad = MINIMAL + "    buffer: {type: tape, maxBytes: 3 lots, whenFull: panic, fsync: maybe}\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("FORWARDER_DB_PASSWORD", "x")));
+        String m = e.getMessage();
+        assertTrue(m.contains("sinks[0].buffer.type: must be one of memory | disk, not 'tape'"), m);
+        assertTrue(m.contains("sinks[0].buffer.maxBytes: must be a size such as 500MB, 2GB or a number of bytes, not '3 lots'"), m);
+        assertTrue(m.contains("sinks[0].buffer.whenFull: must be one of block | drop_newest, not 'panic'"), m);
+        assertTrue(m.contains("sinks[0].buffer.fsync: must be true or false, not 'maybe'"), m);
+        String memoryDrop = MINIMAL + "    buffer: {whenFull: drop_newest, maxBytes: 1KB}\n";
+        m = assertThrows(ConfigException.class, () -> load(memoryDrop, Map.of("FORWARDER_DB_PASSWORD", "x"))).getMessage();
+        assertTrue(m.contains("sinks[0].buffer.whenFull: drop_newest applies to a disk buffer only"), m);
+        assertTrue(m.contains("sinks[0].buffer.maxBytes: applies to a disk buffer only (add type: disk)"), m);
+    }
+
+    @Test
     void load_secret_neverPrintsItself() throws Exception {
         ForwarderConfig c = load(MINIMAL, Map.of("FORWARDER_DB_PASSWORD", "s3cret"));
         assertFalse(c.toString().contains("s3cret"), c.toString());

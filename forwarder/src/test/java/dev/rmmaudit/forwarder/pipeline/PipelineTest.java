@@ -120,7 +120,7 @@ class PipelineTest {
         Recording fast = new Recording();
         Gated slow = new Gated();
         Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()),
-                List.of(Route.all(fast), new Route(slow, "all", 3, java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings),
+                List.of(Route.all(fast), new Route(slow, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 3, 0, "block", true, null), java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings),
                 null);
         List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {

@@ -39,6 +39,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private Path mappingsDir;
     private RulesConfig rules = RulesConfig.DEFAULT;
     private String select = "events";
+    private Map<String, dev.rmmaudit.forwarder.config.BufferConfig> buffers = Map.of();
     private String flavor;
     private List<SinkConfig> extraSinks = List.of();
     private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
@@ -83,7 +84,7 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select), drainTimeout);
+                Map.of("siem", select), buffers, drainTimeout);
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */
@@ -113,6 +114,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** What the receiver gets: all, events or alerts. */
     public ForwarderFixture select(String s) {
         this.select = s;
+        return this;
+    }
+
+    /** Buffers by sink name for the next start (memory when not named). */
+    public ForwarderFixture buffers(Map<String, dev.rmmaudit.forwarder.config.BufferConfig> b) {
+        this.buffers = Map.copyOf(b);
         return this;
     }
 

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-class SinkWorkerTest {
+class MemorySinkWorkerTest {
     /** Records the size of every delivery. */
     private static final class Sizes implements Sink {
         final List<Integer> deliveries = Collections.synchronizedList(new ArrayList<>());
@@ -42,7 +42,7 @@ class SinkWorkerTest {
     @Test
     void submit_withinMaxAge_isCoalescedIntoOneDelivery() throws Exception {
         Sizes sink = new Sizes();
-        try (SinkWorker w = new SinkWorker(sink, 1000, Duration.ofMillis(400))) {
+        try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ofMillis(400))) {
             List<CompletableFuture<Void>> done = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
@@ -58,7 +58,7 @@ class SinkWorkerTest {
     @Test
     void submit_withZeroAge_isDeliveredWithoutWaiting() throws Exception {
         Sizes sink = new Sizes();
-        try (SinkWorker w = new SinkWorker(sink, 1000, Duration.ZERO)) {
+        try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ZERO)) {
             long start = System.nanoTime();
             w.submit(List.of(Events.withValue("a"))).get(5, TimeUnit.SECONDS);
             assertEquals(List.of(1), sink.deliveries);

@@ -1,0 +1,264 @@
+package dev.rmmaudit.forwarder.pipeline;
+
+import dev.rmmaudit.forwarder.buffer.DiskQueue;
+import dev.rmmaudit.forwarder.buffer.EventCodec;
+import dev.rmmaudit.forwarder.config.BufferConfig;
+import dev.rmmaudit.forwarder.event.HealthAlerts;
+import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.sink.Sink;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands events to a sink through a {@link DiskQueue}: {@link #submit} returns once the events are written (and
+ * forced to the device, by default), so the binlog position moves on while the SIEM is away; a thread of its
+ * own reads them back in order, delivers, and only then acknowledges them in the queue.
+ *
+ * <p>When the buffer is full, {@code whenFull: block} makes {@link #submit} wait (the binlog reader pauses) and
+ * {@code drop_newest} drops what does not fit, counted and logged. When the disk cannot be written (full, or
+ * failing) {@link #submit} waits and retries, the segment is left without a partial record, and a health alert
+ * goes to the other sinks.
+ */
+final class DiskSinkWorker implements SinkWorker {
+    private static final Logger LOG = LoggerFactory.getLogger(DiskSinkWorker.class);
+    static final String WRITE_FAILED = "forwarder-buffer-write-failed";
+    /** Events read back and delivered at once at most. */
+    private static final int READ_BATCH = 2_000;
+
+    private final Sink sink;
+    private final DiskQueue queue;
+    private final BufferConfig config;
+    private final Duration maxBatchAge;
+    private final Duration retryMax;
+    private final Consumer<SecurityEvent> alarm;
+    private final Thread thread;
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
+    private volatile boolean closed;
+    private long lastDropLog;
+
+    /**
+     * @param alarm where alerts about this buffer go (the other sinks)
+     * @param retryMax the longest wait between attempts to write a failing disk
+     */
+    DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, Duration retryMax,
+            Consumer<SecurityEvent> alarm) {
+        this.sink = sink;
+        this.config = config;
+        this.maxBatchAge = maxBatchAge;
+        this.retryMax = retryMax;
+        this.alarm = alarm;
+        try {
+            this.queue = new DiskQueue(config.dir(), config.maxBytes(), config.segmentBytes(), config.fsync());
+        } catch (IOException e) {
+            throw new UncheckedIOException("sink " + sink.name() + ": cannot open its disk buffer " + config.dir()
+                    + ": " + e.getMessage(), e);
+        }
+        DiskQueue.Recovery r = queue.recovery();
+        r.damage().forEach(d -> LOG.warn("sink {}: disk buffer {}: {}", sink.name(), config.dir(), d));
+        if (r.records() > 0) {
+            LOG.info("sink {}: {} events ({} bytes) left in the disk buffer by the last run are delivered first",
+                    sink.name(), r.records(), r.bytes());
+        }
+        this.thread = new Thread(this::loop, "sink-" + sink.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public Sink sink() {
+        return sink;
+    }
+
+    @Override
+    public long pendingEvents() {
+        return queue.pendingRecords();
+    }
+
+    /** Events dropped because the buffer was full ({@code whenFull: drop_newest}). */
+    long dropped() {
+        return dropped.get();
+    }
+
+    /** Buffered records that could not be read back as events (skipped, counted, logged). */
+    long unreadable() {
+        return unreadable.get();
+    }
+
+    @Override
+    public CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
+        List<byte[]> records = new ArrayList<>(events.size());
+        for (SecurityEvent e : events) {
+            records.add(EventCodec.encode(e));
+        }
+        List<byte[]> fitting = config.dropsNewest() ? fitting(records) : awaitSpace(records);
+        writeRetrying(fitting);
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /** Waits until all of {@code records} fit (the binlog reader pauses meanwhile). */
+    private List<byte[]> awaitSpace(List<byte[]> records) throws InterruptedException {
+        int size = records.stream().mapToInt(r -> r.length + 8).sum();
+        boolean logged = false;
+        while (!queue.awaitSpace(size, 10_000)) {
+            if (closed) {
+                throw new InterruptedException("sink " + sink.name() + " closed");
+            }
+            if (!logged) {
+                LOG.warn("sink {}: disk buffer full ({} events, {} bytes); reading paused until it delivers",
+                        sink.name(), queue.pendingRecords(), queue.pendingBytes());
+                logged = true;
+            }
+        }
+        if (logged) {
+            LOG.info("sink {}: disk buffer has room again; reading resumed", sink.name());
+        }
+        return records;
+    }
+
+    /** The records that fit now; the rest are dropped, counted and logged (at most once a minute). */
+    private List<byte[]> fitting(List<byte[]> records) {
+        List<byte[]> out = new ArrayList<>(records.size());
+        int size = 0;
+        for (byte[] r : records) {
+            if (queue.fits(size + r.length + 8)) {
+                out.add(r);
+                size += r.length + 8;
+            } else {
+                dropped.incrementAndGet();
+            }
+        }
+        if (out.size() < records.size()) {
+            long now = System.currentTimeMillis();
+            if (now - lastDropLog > 60_000) {
+                lastDropLog = now;
+                LOG.warn("sink {}: disk buffer full; dropping new events (whenFull: drop_newest), {} dropped so far",
+                        sink.name(), dropped.get());
+            }
+        }
+        return out;
+    }
+
+    /** Appends, retrying with a growing wait while the disk refuses; alerts the other sinks once per outage. */
+    private void writeRetrying(List<byte[]> records) throws InterruptedException {
+        long wait = 500;
+        boolean failing = false;
+        while (true) {
+            try {
+                queue.append(records);
+                if (failing) {
+                    LOG.info("sink {}: disk buffer {} writable again; reading resumed", sink.name(), config.dir());
+                }
+                return;
+            } catch (IOException e) {
+                if (closed) {
+                    throw new InterruptedException("sink " + sink.name() + " closed");
+                }
+                if (!failing) {
+                    failing = true;
+                    String message = "sink " + sink.name() + ": cannot write its disk buffer " + config.dir() + " ("
+                            + e.getMessage() + "); reading paused, nothing acknowledged, retrying";
+                    LOG.error(message);
+                    alarm.accept(HealthAlerts.of(WRITE_FAILED, "Forwarder disk buffer cannot be written", "host", 8,
+                            message, Map.of("sink", sink.name(), "buffer.dir", config.dir().toString()),
+                            Instant.now()));
+                }
+                Thread.sleep(wait);
+                wait = Math.min(wait * 2, retryMax.toMillis());
+            }
+        }
+    }
+
+    @Override
+    public void offer(SecurityEvent alert) {
+        byte[] r = EventCodec.encode(alert);
+        try {
+            if (queue.fits(r.length + 8)) {
+                queue.append(List.of(r));
+                return;
+            }
+            LOG.warn("sink {}: disk buffer full; alert {} not kept for this sink", sink.name(), alert.ruleId());
+        } catch (IOException e) {
+            LOG.warn("sink {}: alert {} not kept for this sink: {}", sink.name(), alert.ruleId(), e.getMessage());
+        }
+    }
+
+    private void loop() {
+        long wait = 500;
+        while (!closed) {
+            try {
+                DiskQueue.Batch batch = queue.poll(READ_BATCH, 1_000);
+                if (batch.records().isEmpty()) {
+                    continue;
+                }
+                List<byte[]> records = new ArrayList<>(batch.records());
+                DiskQueue.Position end = batch.end();
+                if (!maxBatchAge.isZero() && records.size() < READ_BATCH) {
+                    DiskQueue.Batch more = queue.poll(READ_BATCH - records.size(), maxBatchAge.toMillis());
+                    if (!more.records().isEmpty()) {
+                        records.addAll(more.records());
+                        end = more.end();
+                    }
+                }
+                List<SecurityEvent> events = decode(records);
+                if (!events.isEmpty()) {
+                    sink.deliver(events);
+                }
+                queue.ack(end, records.size());
+                wait = 500;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                LOG.error("sink {}: delivery from the disk buffer failed ({}); retrying in {} ms", sink.name(),
+                        e.toString(), wait);
+                queue.rewind();
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+                wait = Math.min(wait * 2, retryMax.toMillis());
+            }
+        }
+    }
+
+    private List<SecurityEvent> decode(List<byte[]> records) {
+        List<SecurityEvent> out = new ArrayList<>(records.size());
+        for (byte[] r : records) {
+            try {
+                out.add(EventCodec.decode(r));
+            } catch (IOException | RuntimeException e) {
+                unreadable.incrementAndGet();
+                LOG.error("sink {}: a buffered record is not an event ({}); skipped", sink.name(), e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    /** Stops delivering; what is buffered stays on disk and is delivered after the next start. */
+    @Override
+    public void close() {
+        closed = true;
+        sink.close();
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        queue.close();
+    }
+}
