@@ -3,7 +3,9 @@ package dev.rmmaudit.forwarder.cli;
 import dev.rmmaudit.forwarder.config.ConfigException;
 import dev.rmmaudit.forwarder.config.Env;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.event.HealthAlerts;
 import dev.rmmaudit.forwarder.pipeline.Forwarder;
+import dev.rmmaudit.forwarder.source.automate.AutomateSource;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -19,12 +21,20 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:stopped by a signal after delivering what it had read",
             "1:stopped on an error (database, sink, I/O)", "2:the configuration is invalid"})
 final class RunCommand implements Callable<Integer> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
+
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
     Path config;
 
     @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
             description = "the forwarder's own log level: error, warn, info, debug (default: ${DEFAULT-VALUE})")
     String logLevel;
+
+    @Option(names = "--resnapshot", description = "forget the stored binlog position and schema history (moved "
+            + "aside under stateDir), snapshot the schema again and follow from the current position. For when the "
+            + "stored position was purged from the server; the changes in between are not forwarded, and an alert "
+            + "says so")
+    boolean resnapshot;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -36,6 +46,17 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(config + ": invalid configuration");
             e.problems().forEach(p -> System.err.println("  " + p));
             return ExitCodes.INVALID;
+        }
+        java.nio.file.Path aside = null;
+        if (resnapshot) {
+            try {
+                aside = AutomateSource.resetPosition(c.source());
+            } catch (java.io.IOException e) {
+                System.err.println("cannot move the stored position aside in " + c.source().stateDir() + ": " + e);
+                return ExitCodes.FAILED;
+            }
+            LOG.warn("--resnapshot: stored binlog position {}; following from the current position", aside == null
+                    ? "absent (nothing to reset)" : "moved to " + aside);
         }
         Forwarder forwarder;
         try {
@@ -55,6 +76,14 @@ final class RunCommand implements Callable<Integer> {
                         + "Automate); an anonymous ''@'localhost' account can shadow 'user'@'%'");
             }
             return ExitCodes.FAILED;
+        }
+        if (resnapshot) {
+            forwarder.pipeline().raise(HealthAlerts.of(Forwarder.POSITION_RESET, "Forwarder binlog position reset",
+                    "database", 7, "the stored binlog position was reset with --resnapshot (previous state in "
+                            + aside + "): following " + c.source().host() + ":" + c.source().port() + "/"
+                            + c.source().database() + " from the current position; changes written while the "
+                            + "forwarder was not reading were not forwarded", java.util.Map.of("state.dir",
+                            c.source().stateDir().toString()), java.time.Instant.now()), null);
         }
         AtomicBoolean stopping = new AtomicBoolean();
         CompletableFuture<Void> stopRequested = new CompletableFuture<>();
@@ -78,6 +107,9 @@ final class RunCommand implements Callable<Integer> {
                 return ExitCodes.OK;
             }
             System.err.println("the binlog reader stopped: " + e.getCause().getMessage());
+            if (stopping.compareAndSet(false, true)) {
+                forwarder.close(); // delivers what was read, and the alert about the failure
+            }
             return ExitCodes.FAILED;
         }
     }

@@ -180,17 +180,18 @@ final class DiskSinkWorker implements SinkWorker {
     }
 
     @Override
-    public void offer(SecurityEvent alert) {
+    public CompletableFuture<Void> offer(SecurityEvent alert) {
         byte[] r = EventCodec.encode(alert);
         try {
             if (queue.fits(r.length + 8)) {
                 queue.append(List.of(r));
-                return;
+                return CompletableFuture.completedFuture(null);
             }
             LOG.warn("sink {}: disk buffer full; alert {} not kept for this sink", sink.name(), alert.ruleId());
         } catch (IOException e) {
             LOG.warn("sink {}: alert {} not kept for this sink: {}", sink.name(), alert.ruleId(), e.getMessage());
         }
+        return CompletableFuture.completedFuture(null);
     }
 
     private void loop() {

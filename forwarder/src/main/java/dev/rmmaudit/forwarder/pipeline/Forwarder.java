@@ -14,7 +14,9 @@ import dev.rmmaudit.forwarder.mapping.MappingLoader;
 import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.Sinks;
+import dev.rmmaudit.forwarder.event.HealthAlerts;
 import dev.rmmaudit.forwarder.source.automate.AutomateSource;
+import dev.rmmaudit.forwarder.source.automate.BinlogGapException;
 import dev.rmmaudit.forwarder.source.automate.DirectoryLoader;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -27,17 +29,33 @@ import org.slf4j.LoggerFactory;
 /** A running forwarder: the configured source feeding the pipeline and its sinks. */
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    /** The alert raised when the binlog position is gone. */
+    public static final String BINLOG_GAP = "forwarder-binlog-gap";
+    /** The alert raised when an operator reset the position with {@code --resnapshot}. */
+    public static final String POSITION_RESET = "forwarder-position-reset";
 
     private final AutomateSource source;
     private final Pipeline pipeline;
     private final List<Sink> sinks;
     private final Duration drainTimeout;
+    private final CompletableFuture<Void> completion;
 
-    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks, Duration drainTimeout) {
+    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks, Duration drainTimeout,
+            ForwarderConfig config) {
         this.source = source;
         this.pipeline = pipeline;
         this.sinks = sinks;
         this.drainTimeout = drainTimeout;
+        // A gap in the binlog is the SIEM's business too: alert before anyone sees the source has stopped.
+        this.completion = source.completion().whenComplete((v, error) -> {
+            if (error instanceof BinlogGapException gap) {
+                LOG.error(gap.getMessage());
+                pipeline.raise(HealthAlerts.of(BINLOG_GAP, "Forwarder cannot resume: binlog purged past its position",
+                        "database", 9, gap.getMessage(), java.util.Map.of("database", config.source().host() + ":"
+                                + config.source().port() + "/" + config.source().database(), "state.dir",
+                                config.source().stateDir().toString()), java.time.Instant.now()), null);
+            }
+        });
     }
 
     /** Starts a forwarder with the sinks its configuration names. */
@@ -72,7 +90,7 @@ public final class Forwarder implements AutoCloseable {
         }, "announce-streaming");
         announce.setDaemon(true);
         announce.start();
-        return new Forwarder(source, pipeline, List.copyOf(sinks), config.drainTimeout());
+        return new Forwarder(source, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
     }
 
     /** How long a sink waits for more events to fill a batch: its batch.maxAge for HTTP sinks, else not at all. */
@@ -104,8 +122,12 @@ public final class Forwarder implements AutoCloseable {
         return source.awaitStreaming(timeout);
     }
 
+    /**
+     * Completes when the source stops: normally after {@link #close()}, or exceptionally (a
+     * {@link BinlogGapException} when the stored position is gone, after its alert was handed to the sinks).
+     */
     public CompletableFuture<Void> completion() {
-        return source.completion();
+        return completion;
     }
 
     public Pipeline pipeline() {

@@ -64,8 +64,10 @@ final class MemorySinkWorker implements SinkWorker {
     }
 
     @Override
-    public void offer(SecurityEvent alert) {
-        queue.add(new Job(List.of(alert), 0, new CompletableFuture<>()));
+    public CompletableFuture<Void> offer(SecurityEvent alert) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        queue.add(new Job(List.of(alert), 0, done));
+        return done;
     }
 
     private void loop() {

@@ -21,8 +21,11 @@ interface SinkWorker extends AutoCloseable {
      */
     CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException;
 
-    /** Hands over an alert about the forwarder itself, never blocking (it may be dropped, and logged, when it cannot be kept). */
-    void offer(SecurityEvent alert);
+    /**
+     * Hands over an alert about the forwarder itself, never blocking (it may be dropped, and logged, when it
+     * cannot be kept). The future completes once it is safe, as for {@link #submit}.
+     */
+    CompletableFuture<Void> offer(SecurityEvent alert);
 
     @Override
     void close();

@@ -77,6 +77,9 @@ public final class AutomateSource implements AutoCloseable {
                 .using((success, message, error) -> {
                     if (success || error == null) {
                         completion.complete(null);
+                    } else if (BinlogGapException.isGap(error)) {
+                        completion.completeExceptionally(new BinlogGapException(config, redact(
+                                BinlogGapException.serverMessage(error)), error));
                     } else {
                         completion.completeExceptionally(new SourceException(redact(message), error));
                     }
@@ -109,6 +112,31 @@ public final class AutomateSource implements AutoCloseable {
         LOG.info("following the {} binlog of {}:{} database {} (tables {}), state in {}", config.flavor(),
                 config.host(), config.port(), config.database(),
                 tables.stream().map(TableMapping::table).toList(), config.stateDir());
+    }
+
+    /**
+     * Forgets the stored binlog position and schema history, so the next start snapshots the schema again and
+     * follows the binlog from the current position. The files are moved to {@code before-resnapshot-<time>}
+     * under the state directory, not deleted. Returns that directory, or null when there was nothing to move.
+     */
+    public static java.nio.file.Path resetPosition(AutomateSourceConfig config) throws IOException {
+        java.nio.file.Path state = config.stateDir();
+        List<java.nio.file.Path> files = new ArrayList<>();
+        for (String name : List.of("offsets.dat", "schema-history.dat")) {
+            if (Files.exists(state.resolve(name))) {
+                files.add(state.resolve(name));
+            }
+        }
+        if (files.isEmpty()) {
+            return null;
+        }
+        java.nio.file.Path aside = state.resolve("before-resnapshot-" + java.time.Instant.now().toString()
+                .replace(":", "").replace(".", ""));
+        Files.createDirectories(aside);
+        for (java.nio.file.Path f : files) {
+            Files.move(f, aside.resolve(f.getFileName()));
+        }
+        return aside;
     }
 
     private boolean hasOffsets() {
@@ -247,6 +275,8 @@ public final class AutomateSource implements AutoCloseable {
         if (engine != null) {
             try {
                 engine.close();
+            } catch (IllegalStateException e) {
+                LOG.debug("the binlog reader had already stopped: {}", e.getMessage());
             } catch (IOException e) {
                 LOG.warn("stopping the binlog reader: {}", redact(e.toString()));
             }
@@ -273,7 +303,7 @@ public final class AutomateSource implements AutoCloseable {
     }
 
     /** The binlog reader stopped with an error. */
-    public static final class SourceException extends RuntimeException {
+    public static class SourceException extends RuntimeException {
         SourceException(String message, Throwable cause) {
             super(message, cause);
         }
