@@ -40,6 +40,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private RulesConfig rules = RulesConfig.DEFAULT;
     private String select = "events";
     private Map<String, dev.rmmaudit.forwarder.config.BufferConfig> buffers = Map.of();
+    private int sourcePort;
     private String flavor;
     private List<SinkConfig> extraSinks = List.of();
     private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
@@ -76,7 +77,8 @@ public final class ForwarderFixture implements AutoCloseable {
     }
 
     public ForwarderConfig config() {
-        AutomateSourceConfig source = new AutomateSourceConfig(flavor != null ? flavor : db.flavor(), db.host(), db.port(), user,
+        AutomateSourceConfig source = new AutomateSourceConfig(flavor != null ? flavor : db.flavor(), db.host(),
+                sourcePort != 0 ? sourcePort : db.port(), user,
                 new Secret(password), database, serverId, stateDir, "disabled", "none", Map.of());
         SinkConfig sink = new SyslogSinkConfig("siem", "cef", "tcp", "127.0.0.1", receiver.port(), "octet-counting",
                 "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2), Duration.ofMillis(20),
@@ -114,6 +116,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** What the receiver gets: all, events or alerts. */
     public ForwarderFixture select(String s) {
         this.select = s;
+        return this;
+    }
+
+    /** The forwarder reaches the database through {@code port} on the same host (a proxy) from the next start. */
+    public ForwarderFixture sourcePort(int port) {
+        this.sourcePort = port;
         return this;
     }
 

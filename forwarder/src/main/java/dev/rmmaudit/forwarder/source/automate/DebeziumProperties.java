@@ -14,6 +14,11 @@ public final class DebeziumProperties {
     private DebeziumProperties() {
     }
 
+    /** Messages of the errors after which the connector task is restarted (whole-message regular expression). */
+    static final String RETRIABLE = "(?s).*(Connection reset|Connection refused|Broken pipe|timed out|Socket closed"
+            + "|Connection closed|No route to host|Communications link failure|Failed to read next byte"
+            + "|Unexpected end of stream|EOFException|Could not connect|Unable to connect).*";
+
     /**
      * The engine's properties: only the mapped tables, starting from "now" (schema only), offsets and schema
      * history under the state directory. (Secret columns are hashed by {@link RecordConverter}.)
@@ -54,6 +59,12 @@ public final class DebeziumProperties {
         // every 5 s instead of the default minute.
         p.setProperty("connect.keep.alive", "true");
         p.setProperty("connect.keep.alive.interval.ms", "5000");
+        // A dropped connection must restart the connector task, not stop it. Debezium 3.1-3.5 treat every error
+        // as final (their MySQL/MariaDB error handlers pass null to the base check: debezium/dbz#2611, fixed
+        // upstream after 3.5.0), so name the communication failures here; a purged binlog (error 1236) is not
+        // among them and still stops the forwarder with its own message.
+        p.setProperty("internal.custom.retriable.exception", RETRIABLE);
+        p.setProperty("errors.max.retries", "-1");
         sslMode(p, c, mariadb);
         c.debezium().forEach(p::setProperty);
         return p;
