@@ -159,7 +159,7 @@ public final class EndToEnd {
                                     Duration.ofSeconds(30), TlsConfig.DEFAULT, 1000, 2_000_000, Duration.ofMillis(50),
                                     false, 0, Duration.ofMillis(100), Duration.ofSeconds(5), state.resolve("d.jsonl"))));
             ForwarderConfig config = new ForwarderConfig(source(db, password, state, 9002), sinks, null,
-                    state.resolve("dead.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(), Duration.ofSeconds(20));
+                    state.resolve("dead.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(), Duration.ofSeconds(20), null);
             long start = System.nanoTime();
             try (Forwarder f = Forwarder.start(config)) {
                 long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();

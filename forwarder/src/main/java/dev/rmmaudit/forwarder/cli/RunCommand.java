@@ -48,6 +48,10 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.INVALID;
         }
         java.nio.file.Path aside = null;
+        if (resnapshot && c.source() == null) {
+            System.err.println("--resnapshot applies to an automate source, and " + config + " has none");
+            return ExitCodes.INVALID;
+        }
         if (resnapshot) {
             try {
                 aside = AutomateSource.resetPosition(c.source());
@@ -64,6 +68,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             e.problems().forEach(p -> System.err.println("  " + p));
             return ExitCodes.INVALID;
+        } catch (java.io.IOException e) {
+            System.err.println("cannot read ScreenConnect's files: " + e.getMessage());
+            return ExitCodes.FAILED;
         } catch (java.sql.SQLException e) {
             Throwable root = e;
             while (root.getCause() != null) {

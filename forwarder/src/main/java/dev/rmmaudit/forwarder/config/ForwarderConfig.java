@@ -26,7 +26,13 @@ public record ForwarderConfig(
         RulesConfig rules,
         Map<String, String> sinkSelect,
         Map<String, BufferConfig> sinkBuffers,
-        java.time.Duration drainTimeout) {
+        java.time.Duration drainTimeout,
+        ScreenConnectSourceConfig screenConnect) {
+
+    /** Where the forwarder keeps its state: the Automate source's stateDir, else the ScreenConnect source's. */
+    public Path stateDir() {
+        return source != null ? source.stateDir() : screenConnect.stateDir();
+    }
 
     public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
 
@@ -75,23 +81,46 @@ public record ForwarderConfig(
             root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile, rules");
             return null;
         }
-        ConfigNode sourceNode = root.child("source");
         AutomateSourceConfig source = null;
-        if (!sourceNode.isPresent()) {
-            root.problem("missing required key 'source'");
-        } else {
-            String type = sourceNode.choice("type", null, "automate");
-            if (type == null && !sourceNode.has("type")) {
-                sourceNode.problem("missing required key 'type' (allowed: automate)");
+        ScreenConnectSourceConfig screenConnect = null;
+        List<ConfigNode> sourceNodes = new ArrayList<>();
+        if (root.has("source")) {
+            sourceNodes.add(root.child("source"));
+        }
+        sourceNodes.addAll(root.list("sources"));
+        if (root.has("source") && root.has("sources")) {
+            root.child("sources").problem("use 'source' (one) or 'sources' (a list), not both");
+        }
+        if (sourceNodes.isEmpty()) {
+            root.problem("missing required key 'source' (or 'sources': a list of sources)");
+        }
+        for (ConfigNode sourceNode : sourceNodes) {
+            String type = sourceNode.choice("type", null, "automate", "screenconnect");
+            if (type == null) {
+                if (!sourceNode.has("type")) {
+                    sourceNode.problem("missing required key 'type' (allowed: automate, screenconnect)");
+                }
+                continue;
             }
-            source = AutomateSourceConfig.read(sourceNode, baseDir);
+            if (type.equals("automate")) {
+                if (source != null) {
+                    sourceNode.problem("only one automate source per forwarder; run one forwarder per server");
+                }
+                source = AutomateSourceConfig.read(sourceNode, baseDir);
+            } else {
+                if (screenConnect != null) {
+                    sourceNode.problem("only one screenconnect source per forwarder; run one forwarder per server");
+                }
+                screenConnect = ScreenConnectSourceConfig.read(sourceNode, baseDir);
+            }
         }
         Map<String, String> selects = new java.util.LinkedHashMap<>();
         Map<String, BufferConfig> buffers = new java.util.LinkedHashMap<>();
-        Path stateForSinks = source == null ? baseDir.resolve("state") : source.stateDir();
+        Path stateForSinks = source != null ? source.stateDir() : screenConnect != null ? screenConnect.stateDir()
+                : baseDir.resolve("state");
         List<SinkConfig> sinks = readSinks(root, baseDir, stateForSinks, selects, buffers);
         String mappings = root.string("mappings", null);
-        Path state = source == null ? baseDir.resolve("state") : source.stateDir();
+        Path state = stateForSinks;
         String dead = root.string("deadLetterFile", null);
         RulesConfig rules = RulesConfig.read(root.child("rules"), baseDir);
         java.time.Duration drain = Durations.read(root.child("drainTimeout"), DEFAULT_DRAIN_TIMEOUT);
@@ -99,7 +128,7 @@ public record ForwarderConfig(
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
-                Map.copyOf(selects), Map.copyOf(buffers), drain);
+                Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect);
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,

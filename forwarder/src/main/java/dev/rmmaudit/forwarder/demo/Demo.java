@@ -42,7 +42,7 @@ public final class Demo {
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
                     state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(),
-                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT);
+                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, null);
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));
                     Connection c = AutomateSample.connect(db, "labtech")) {

@@ -46,6 +46,9 @@ public final class EventMapper {
         Row row = new Row(m, change);
         List<SecurityEvent> events = new ArrayList<>();
         for (EventSpec spec : m.events()) {
+            if (!spec.where().stream().allMatch(w -> w.test(row.image(w.image())))) {
+                continue;
+            }
             for (Match match : evaluate(spec.when(), row)) {
                 events.add(build(spec, row, match));
             }
@@ -84,6 +87,14 @@ public final class EventMapper {
 
         Map<String, Object> current() {
             return c.op() == Op.DELETE ? before : after;
+        }
+
+        Map<String, Object> image(String which) {
+            return switch (which) {
+                case "before" -> before;
+                case "after" -> after;
+                default -> current();
+            };
         }
 
         String value(String logical) {
@@ -148,10 +159,12 @@ public final class EventMapper {
         List<String> diff = new ArrayList<>(added ? to : from);
         diff.removeAll(added ? from : to);
         List<Match> out = new ArrayList<>();
+        boolean classes = r.m.role().equals("users");
         for (String id : diff) {
-            String name = directory.className(id);
-            out.add(new Match(id, ordered("class", name, "classId", id), Map.of(col, change),
-                    ordered("class.id", id, "class.name", name), null, List.of(name), null));
+            // Automate's lists hold class ids, named from the directory; other lists (roles) name themselves.
+            String name = classes ? directory.className(id) : id;
+            out.add(new Match(id, ordered("class", name, "classId", id, "item", id), Map.of(col, change),
+                    classes ? ordered("class.id", id, "class.name", name) : Map.of(), null, List.of(name), null));
         }
         return out;
     }
@@ -268,6 +281,14 @@ public final class EventMapper {
     }
 
     private static String variable(String name, Row r, Match match, EventSpec spec) {
+        if (name.endsWith(".label") && !match.vars().containsKey(name)) {
+            String base = name.substring(0, name.length() - ".label".length());
+            String value = variable(base, r, match, spec);
+            String logical = base.startsWith("before.") ? base.substring(7) : base.startsWith("after.")
+                    ? base.substring(6) : base;
+            Map<String, String> names = r.m.labels().get(logical);
+            return names == null || value == null ? value : names.getOrDefault(value, value);
+        }
         if (match.vars().containsKey(name)) {
             return match.vars().get(name);
         }

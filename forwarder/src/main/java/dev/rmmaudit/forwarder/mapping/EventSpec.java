@@ -12,5 +12,6 @@ record EventSpec(
         List<String> types,
         Outcome outcome,
         int severity,
-        Template message) {
+        Template message,
+        java.util.List<Where> where) {
 }

@@ -26,8 +26,8 @@ import java.util.TreeMap;
 public final class MappingLoader {
     private static final Set<String> ROLES = Set.of("users", "userclasses", "none");
     private static final Set<String> CATEGORIES = Set.of("iam", "authentication", "configuration", "process",
-            "session", "file", "host", "network", "database", "intrusion_detection");
-    private static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "user", "userId", "gained",
+            "session", "file", "host", "network", "database", "intrusion_detection", "package");
+    private static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
             "lost", "table", "action");
 
     private MappingLoader() {
@@ -103,11 +103,12 @@ public final class MappingLoader {
                 node.problem("bit numbers run from 0 to 63, not '" + bit + "'");
             }
         });
+        Map<String, Map<String, String>> labels = readLabels(root.child("labels"), columns.keySet());
         Map<String, Template> fields = readFields(root.child("fields"), columns.keySet());
         List<EventSpec> events = new ArrayList<>();
         Set<String> actions = new LinkedHashSet<>();
         for (ConfigNode e : root.list("events")) {
-            EventSpec spec = readEvent(e, columns.keySet(), secrets, role);
+            EventSpec spec = readEvent(e, columns, secrets, role);
             if (spec != null && !actions.add(spec.action())) {
                 e.child("action").problem("action '" + spec.action() + "' is declared twice in this table");
             }
@@ -123,7 +124,47 @@ public final class MappingLoader {
             return null;
         }
         return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
-                Map.copyOf(bitNames), fields, List.copyOf(events));
+                Map.copyOf(bitNames), fields, List.copyOf(events), labels);
+    }
+
+    private static Map<String, Map<String, String>> readLabels(ConfigNode n, Set<String> logicalColumns) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        n.entries().forEach((column, values) -> {
+            if (!logicalColumns.isEmpty() && !logicalColumns.contains(column)) {
+                values.problem("labels are for logical columns (" + String.join(", ", logicalColumns) + ")");
+            }
+            Map<String, String> names = new LinkedHashMap<>();
+            values.entries().forEach((value, label) -> names.put(value, label.text()));
+            out.put(column, Map.copyOf(names));
+        });
+        return Map.copyOf(out);
+    }
+
+    /** {@code where: {result: [2, 7], after.twoFactor: "", eventType: {not: [0]}}}. */
+    private static List<Where> readWhere(ConfigNode n, Set<String> logicalColumns, Map<String, String> columns) {
+        List<Where> out = new ArrayList<>();
+        n.entries().forEach((key, node) -> {
+            String image = key.startsWith("before.") ? "before" : key.startsWith("after.") ? "after" : "current";
+            String logical = image.equals("current") ? key : key.substring(image.length() + 1);
+            if (!logicalColumns.isEmpty() && !logicalColumns.contains(logical)) {
+                node.problem("unknown column '" + logical + "'; use a logical column (" + String.join(", ",
+                        logicalColumns) + "), optionally as before.X or after.X");
+                return;
+            }
+            boolean negated = node.isMap();
+            ConfigNode values = negated ? node.child("not") : node;
+            if (negated) {
+                node.rejectUnknownKeys();
+            }
+            Set<String> accepted = new java.util.HashSet<>();
+            if (values.isList()) {
+                values.items().forEach(i -> accepted.add(i.text() == null ? "" : i.text()));
+            } else {
+                accepted.add(values.text() == null ? "" : values.text());
+            }
+            out.add(new Where(image, columns.getOrDefault(logical, logical), Set.copyOf(accepted), negated));
+        });
+        return List.copyOf(out);
     }
 
     private static Map<String, Template> readFields(ConfigNode n, Set<String> logicalColumns) {
@@ -186,13 +227,16 @@ public final class MappingLoader {
         }
     }
 
-    private static EventSpec readEvent(ConfigNode e, Set<String> logicalColumns, Set<String> secrets, String role) {
+    private static EventSpec readEvent(ConfigNode e, Map<String, String> columns, Set<String> secrets,
+            String role) {
+        Set<String> logicalColumns = columns.keySet();
         String action = e.requiredString("action");
         if (action != null && !action.matches("[a-z0-9][a-z0-9.-]{0,62}")) {
             e.child("action").problem("must be lower-case letters, digits, '-' or '.', at most 63 characters");
         }
         String name = e.string("name", action == null ? null : humanName(action));
         Condition when = readCondition(e.child("when"), role);
+        List<Where> where = readWhere(e.child("where"), logicalColumns, columns);
         String category = e.string("category", "iam");
         if (!CATEGORIES.contains(category)) {
             e.child("category").problem("must be an ECS category (" + String.join(", ", new java.util.TreeSet<>(
@@ -212,7 +256,7 @@ public final class MappingLoader {
             return null;
         }
         return new EventSpec(action, name, when, category, types, Outcome.valueOf(outcomeText.toUpperCase(
-                Locale.ROOT)), severity, message);
+                Locale.ROOT)), severity, message, where);
     }
 
     /**
@@ -220,6 +264,9 @@ public final class MappingLoader {
      * a mapping that declares no columns may name raw columns instead.
      */
     private static boolean isKnownVariable(String v, Set<String> logicalColumns) {
+        if (v.endsWith(".label")) {
+            v = v.substring(0, v.length() - ".label".length());
+        }
         String base = v.startsWith("before.") ? v.substring(7) : v.startsWith("after.") ? v.substring(6) : v;
         if (SPECIAL_VARIABLES.contains(v) || logicalColumns.contains(base)) {
             return true;

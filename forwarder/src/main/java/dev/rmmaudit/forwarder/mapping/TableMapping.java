@@ -14,6 +14,7 @@ import java.util.Set;
  * @param bitNames names of permission bits, by bit number
  * @param fields event fields filled from the row: {@code actor}, {@code targetUser}, {@code targetUserId},
  *     {@code sourceAddress}, and {@code attributes.<name>}
+ * @param labels names for coded values, by logical column ({@code {result.label}} in a template)
  */
 public record TableMapping(
         String source,
@@ -26,7 +27,8 @@ public record TableMapping(
         long superAdminMask,
         Map<Integer, String> bitNames,
         Map<String, Template> fields,
-        List<EventSpec> events) {
+        List<EventSpec> events,
+        Map<String, Map<String, String>> labels) {
 
     static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("actor", "targetUser", "targetUserId",
             "sourceAddress");
@@ -34,6 +36,14 @@ public record TableMapping(
     /** The column behind a logical name; a name that is not declared is taken as a column name itself. */
     public String column(String logical) {
         return columns.getOrDefault(logical, logical);
+    }
+
+    /** The columns this mapping reads: its key, logical columns and the columns its conditions name. */
+    public Set<String> mappedColumns() {
+        Set<String> out = new java.util.LinkedHashSet<>();
+        out.add(key);
+        out.addAll(columns.values());
+        return out;
     }
 
     public boolean isSecret(String column) {

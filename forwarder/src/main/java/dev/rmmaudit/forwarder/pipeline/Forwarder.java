@@ -17,6 +17,7 @@ import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
 import dev.rmmaudit.forwarder.source.automate.AutomateSource;
 import dev.rmmaudit.forwarder.source.automate.BinlogGapException;
+import dev.rmmaudit.forwarder.source.screenconnect.ScreenConnectSource;
 import dev.rmmaudit.forwarder.source.automate.DirectoryLoader;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -35,62 +36,102 @@ public final class Forwarder implements AutoCloseable {
     public static final String POSITION_RESET = "forwarder-position-reset";
 
     private final AutomateSource source;
+    private final ScreenConnectSource screenConnect;
     private final Pipeline pipeline;
     private final List<Sink> sinks;
     private final Duration drainTimeout;
-    private final CompletableFuture<Void> completion;
+    private final CompletableFuture<Void> completion = new CompletableFuture<>();
 
-    private Forwarder(AutomateSource source, Pipeline pipeline, List<Sink> sinks, Duration drainTimeout,
-            ForwarderConfig config) {
+    private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, Pipeline pipeline, List<Sink> sinks,
+            Duration drainTimeout, ForwarderConfig config) {
         this.source = source;
+        this.screenConnect = screenConnect;
         this.pipeline = pipeline;
         this.sinks = sinks;
         this.drainTimeout = drainTimeout;
-        // A gap in the binlog is the SIEM's business too: alert before anyone sees the source has stopped.
-        this.completion = source.completion().whenComplete((v, error) -> {
-            if (error instanceof BinlogGapException gap) {
-                LOG.error(gap.getMessage());
-                pipeline.raise(HealthAlerts.of(BINLOG_GAP, "Forwarder cannot resume: binlog purged past its position",
-                        "database", 9, gap.getMessage(), java.util.Map.of("database", config.source().host() + ":"
-                                + config.source().port() + "/" + config.source().database(), "state.dir",
-                                config.source().stateDir().toString()), java.time.Instant.now()), null);
-            }
-        });
+        List<CompletableFuture<Void>> running = new ArrayList<>();
+        if (source != null) {
+            // A gap in the binlog is the SIEM's business too: alert before anyone sees the source has stopped.
+            running.add(source.completion().whenComplete((v, error) -> {
+                if (error instanceof BinlogGapException gap) {
+                    LOG.error(gap.getMessage());
+                    pipeline.raise(HealthAlerts.of(BINLOG_GAP, "Forwarder cannot resume: binlog purged past its "
+                            + "position", "database", 9, gap.getMessage(), java.util.Map.of("database",
+                            config.source().host() + ":" + config.source().port() + "/" + config.source().database(),
+                            "state.dir", config.source().stateDir().toString()), java.time.Instant.now()), null);
+                }
+            }));
+        }
+        if (screenConnect != null) {
+            running.add(screenConnect.completion());
+        }
+        // Stops when every source has stopped, or as soon as one fails.
+        for (CompletableFuture<Void> f : running) {
+            f.whenComplete((v, error) -> {
+                if (error != null) {
+                    completion.completeExceptionally(error instanceof java.util.concurrent.CompletionException
+                            && error.getCause() != null ? error.getCause() : error);
+                }
+            });
+        }
+        CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> completion
+                .complete(null));
     }
 
     /** Starts a forwarder with the sinks its configuration names. */
-    public static Forwarder start(ForwarderConfig config) throws SQLException {
+    public static Forwarder start(ForwarderConfig config) throws SQLException, java.io.IOException {
         List<Sink> sinks = new ArrayList<>();
         config.sinks().forEach(c -> sinks.add(Sinks.create(c)));
         return start(config, sinks);
     }
 
-    /** Starts a forwarder that delivers to {@code sinks} (which it closes when it stops). */
-    public static Forwarder start(ForwarderConfig config, List<Sink> sinks) throws SQLException {
+    /**
+     * Starts a forwarder that delivers to {@code sinks} (which it closes when it stops). A source that cannot
+     * start (database unreachable, ScreenConnect files unreadable) is thrown, with the sinks closed.
+     */
+    public static Forwarder start(ForwarderConfig config, List<Sink> sinks) throws SQLException, java.io.IOException {
         Mappings mappings = MappingLoader.load(config.mappingsDir());
         AutomateDirectory directory = new AutomateDirectory();
         EventMapper mapper = new EventMapper(mappings, directory);
-        try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
-            loader.load(mappings, directory);
+        if (config.source() != null) {
+            try (DirectoryLoader loader = new DirectoryLoader(config.source())) {
+                loader.load(mappings, directory);
+            }
         }
         List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()), config.buffer(s.name()),
                 maxBatchAge(config, s.name()))).toList();
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));
-        AutomateSource source = new AutomateSource(config.source(), mappings.forModule("automate"));
-        source.start(pipeline);
-        Thread announce = new Thread(() -> {
+        ScreenConnectSource screenConnect = null;
+        if (config.screenConnect() != null) {
+            screenConnect = new ScreenConnectSource(config.screenConnect(), mappings.forModule(
+                    ScreenConnectSource.MODULE));
             try {
-                if (source.awaitStreaming(Duration.ofMinutes(10))) {
-                    LOG.info("connected to the binlog: every change committed from now on is forwarded");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                screenConnect.start(pipeline.forModule(ScreenConnectSource.MODULE));
+            } catch (java.io.IOException | RuntimeException e) {
+                screenConnect.close();
+                pipeline.close();
+                throw e;
             }
-        }, "announce-streaming");
-        announce.setDaemon(true);
-        announce.start();
-        return new Forwarder(source, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
+        }
+        AutomateSource source = null;
+        if (config.source() != null) {
+            source = new AutomateSource(config.source(), mappings.forModule("automate"));
+            source.start(pipeline);
+            AutomateSource started = source;
+            Thread announce = new Thread(() -> {
+                try {
+                    if (started.awaitStreaming(Duration.ofMinutes(10))) {
+                        LOG.info("connected to the binlog: every change committed from now on is forwarded");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "announce-streaming");
+            announce.setDaemon(true);
+            announce.start();
+        }
+        return new Forwarder(source, screenConnect, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
     }
 
     /** How long a sink waits for more events to fill a batch: its batch.maxAge for HTTP sinks, else not at all. */
@@ -113,13 +154,13 @@ public final class Forwarder implements AutoCloseable {
         problems.throwIfAny();
         LOG.info("{} alert rules enabled", rules.size());
         return new Detector(new RuleEngine(rules, Clock.systemUTC(), config.rules().maxGroups()),
-                new DerivedFields(config.rules().workingHours(), config.source().stateDir().resolve(
+                new DerivedFields(config.rules().workingHours(), config.stateDir().resolve(
                         "known-login-addresses.json")));
     }
 
     /** Waits until the binlog reader is connected: every change committed afterwards will be forwarded. */
     public boolean awaitStreaming(Duration timeout) throws InterruptedException {
-        return source.awaitStreaming(timeout);
+        return source == null || source.awaitStreaming(timeout);
     }
 
     /**
@@ -145,7 +186,12 @@ public final class Forwarder implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        source.close();
+        if (screenConnect != null) {
+            screenConnect.close();
+        }
+        if (source != null) {
+            source.close();
+        }
         pipeline.close();
         for (Sink s : sinks) {
             LOG.info("sink {}: {}", s.name(), s.metrics());

@@ -68,6 +68,20 @@ public final class Pipeline implements ChangeHandler {
 
     @Override
     public CompletableFuture<Void> handle(List<RowChange> batch) throws InterruptedException {
+        return handle(module, batch);
+    }
+
+    /** A handler for another source's changes: their tables are looked up among {@code module}'s mappings. */
+    public ChangeHandler forModule(String otherModule) {
+        return batch -> handle(otherModule, batch);
+    }
+
+    /**
+     * Maps, detects and routes one batch of {@code module}. Sources call it from their own threads; batches
+     * pass one at a time, so rule state and each sink's order stay consistent.
+     */
+    public synchronized CompletableFuture<Void> handle(String module, List<RowChange> batch)
+            throws InterruptedException {
         List<SecurityEvent> out = new ArrayList<>();
         for (RowChange change : batch) {
             try {

@@ -19,10 +19,19 @@ import java.util.Map;
  * {@value #NEW_SOURCE} ({@code true} when a user with known source addresses logs in from a new one; a
  * user's first login only teaches). Known addresses are kept per user (bounded) and saved to a file so a
  * restart does not forget them.
+ *
+ * <p>On changes to ScreenConnect's user file it adds {@value #ADMIN_LOGIN_RECENT}: {@code true} when an
+ * administrator (a user whose roles, from the last good User.xml, name an admin role) logged in to ScreenConnect
+ * within {@link #ADMIN_LOGIN_WINDOW} before the change. A user file changed with no such login is the
+ * CVE-2024-1709 pattern: the setup wizard rewrote it without anyone logging in. (Kept in memory: after a restart
+ * the first changes read {@code false} until an administrator logs in.)
  */
 public final class DerivedFields {
     public static final String OUTSIDE_HOURS = "forwarder.outside_working_hours";
     public static final String NEW_SOURCE = "forwarder.new_source_for_user";
+    public static final String ADMIN_LOGIN_RECENT = "forwarder.admin_login_recent";
+    public static final java.time.Duration ADMIN_LOGIN_WINDOW = java.time.Duration.ofMinutes(30);
+    private static final String USER_FILE_DATASET = "screenconnect.user.xml";
     static final int MAX_USERS = 100_000;
     static final int MAX_ADDRESSES_PER_USER = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,6 +40,7 @@ public final class DerivedFields {
     private final Path file;
     private final Map<String, LinkedHashSet<String>> known;
     private boolean dirty;
+    private java.time.Instant lastAdminLogin;
 
     /** @param file where known addresses are kept, or null to keep them in memory only */
     public DerivedFields(WorkingHours hours, Path file) {
@@ -54,8 +64,18 @@ public final class DerivedFields {
     }
 
     public EventView apply(EventView e) {
+        if (USER_FILE_DATASET.equals(e.first("event.dataset")) && e.time() != null) {
+            boolean recent = lastAdminLogin != null && !e.time().isBefore(lastAdminLogin)
+                    && java.time.Duration.between(lastAdminLogin, e.time()).compareTo(ADMIN_LOGIN_WINDOW) <= 0;
+            return e.with(ADMIN_LOGIN_RECENT, Boolean.toString(recent));
+        }
         if (!e.values("event.category").contains("authentication") || !"success".equals(e.first("event.outcome"))) {
             return e;
+        }
+        String roles = e.first("screenconnect.user.roles");
+        if (roles != null && roles.toLowerCase(java.util.Locale.ROOT).contains("admin") && e.time() != null
+                && (lastAdminLogin == null || e.time().isAfter(lastAdminLogin))) {
+            lastAdminLogin = e.time();
         }
         EventView out = e;
         if (e.time() != null) {

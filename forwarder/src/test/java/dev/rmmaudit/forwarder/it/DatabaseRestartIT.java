@@ -54,7 +54,7 @@ class DatabaseRestartIT {
                     "octet-counting", "5424", 10, "rmm-audit", "fwd", 65536, Duration.ofSeconds(2),
                     Duration.ofMillis(50), Duration.ofMillis(500), TlsConfig.DEFAULT)), null,
                     dir.resolve("dead.jsonl"), new RulesConfig(false, null, java.util.Set.of(), Map.of(),
-                    RulesConfig.WorkingHours.DEFAULT, 100), Map.of(), Map.of(), Duration.ofSeconds(5));
+                    RulesConfig.WorkingHours.DEFAULT, 100), Map.of(), Map.of(), Duration.ofSeconds(5), null);
             try (Forwarder f = Forwarder.start(config)) {
                 f.awaitStreaming(Duration.ofSeconds(60));
                 sql(db, "UPDATE users SET Name = 'before-restart' WHERE Name = 'alice'");

@@ -86,7 +86,7 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select), buffers, drainTimeout);
+                Map.of("siem", select), buffers, drainTimeout, null);
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */

@@ -1,0 +1,193 @@
+package dev.rmmaudit.forwarder.demo;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+
+/**
+ * Makes a ScreenConnect {@code App_Data} folder to read: {@code Session.db} (SQLite in write-ahead-log mode, as
+ * the service keeps it) from {@code samples/screenconnect/session-schema.sql}, and {@code User.xml} from
+ * {@code samples/screenconnect/User.xml}; then writes to them as the service and an attacker would. The enum
+ * values are ScreenConnect's own (see {@code mappings/screenconnect/}).
+ */
+public final class ScreenConnectSample implements AutoCloseable {
+    /** Security event types. */
+    public static final int LOGIN = 0;
+    public static final int LOGOUT = 1;
+    /** Security operation results. */
+    public static final int SUCCESS = 1;
+    public static final int USER_NAME_INVALID = 2;
+    public static final int PASSWORD_INVALID = 7;
+    public static final int ONE_TIME_PASSWORD_REQUIRED = 11;
+    /** Session event types. */
+    public static final int CREATED_SESSION = 20;
+    public static final int QUEUED_COMMAND = 44;
+    public static final int RAN_COMMAND = 70;
+    public static final int RAN_FILES = 85;
+    public static final int QUEUED_UNINSTALL = 41;
+    /** EventAttributes value that hides a row from the web UI. */
+    public static final int HIDDEN = 1;
+    private static final long TICKS_AT_EPOCH = 621_355_968_000_000_000L;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Path appData;
+    private final Connection db;
+
+    private ScreenConnectSample(Path appData, Connection db) {
+        this.appData = appData;
+        this.db = db;
+    }
+
+    /** Creates {@code appData} with an empty Session.db and the sample User.xml; returns a writer for it. */
+    public static ScreenConnectSample create(Path appData) throws IOException, SQLException {
+        Files.createDirectories(appData);
+        try (InputStream users = resource("samples/screenconnect/User.xml")) {
+            Files.copy(users, appData.resolve("User.xml"), StandardCopyOption.REPLACE_EXISTING);
+        }
+        String schema;
+        try (InputStream in = resource("samples/screenconnect/session-schema.sql")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        ScreenConnectSample s = open(appData);
+        try (Statement st = s.db.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            for (String statement : schema.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!statement.isBlank()) {
+                    st.execute(statement);
+                }
+            }
+        }
+        return s;
+    }
+
+    /** A writer for an existing sample (a second process, as the ScreenConnect service is to the forwarder). */
+    public static ScreenConnectSample open(Path appData) throws SQLException {
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + appData.resolve("Session.db"));
+        try (Statement st = c.createStatement()) {
+            st.execute("PRAGMA busy_timeout=5000");
+        }
+        return new ScreenConnectSample(appData, c);
+    }
+
+    /** .NET ticks (100 ns since 0001-01-01 UTC) of {@code t}. */
+    public static long ticks(Instant t) {
+        return TICKS_AT_EPOCH + t.getEpochSecond() * 10_000_000L + t.getNano() / 100;
+    }
+
+    /** A login, logout or password attempt. */
+    public void security(Instant at, int eventType, int result, String user, String address) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SecurityEvent (Time, EventType, OperationResult,"
+                + " UserName, UserSource, NetworkAddress) VALUES (?, ?, ?, ?, 'Internal', ?)")) {
+            ps.setLong(1, ticks(at));
+            ps.setInt(2, eventType);
+            ps.setInt(3, result);
+            ps.setString(4, user);
+            ps.setString(5, address);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Creates a support session for {@code guest}; returns its id. */
+    public byte[] session(Instant at, String name, String host, String guest) throws SQLException {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO Session (SessionID, SessionType, Name, Host,"
+                + " GuestMachineName, GuestOperatingSystemName, CreatedTime) VALUES (?, 2, ?, ?, ?, 'Windows 11', ?)")) {
+            ps.setBytes(1, id);
+            ps.setString(2, name);
+            ps.setString(3, host);
+            ps.setString(4, guest);
+            ps.setLong(5, ticks(at));
+            ps.executeUpdate();
+        }
+        sessionEvent(at, id, host, CREATED_SESSION, null, 0);
+        return id;
+    }
+
+    /** A session event, such as a command run or files sent; {@code attributes} 1 hides it from the web UI. */
+    public void sessionEvent(Instant at, byte[] session, String host, int type, String data, int attributes)
+            throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionEvent (SessionID, Host, Time, EventType,"
+                + " Data, EventAttributes) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setBytes(1, session);
+            ps.setString(2, host);
+            ps.setLong(3, ticks(at));
+            ps.setInt(4, type);
+            ps.setString(5, data);
+            ps.setInt(6, attributes);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Adds a user to User.xml as the CVE-2024-1709 setup-wizard bypass did: an administrator that has never logged
+     * in. The file is rewritten through a temporary file, as the service does.
+     */
+    public void addUser(String name, String email, String role, boolean neverLoggedIn) throws IOException {
+        String user = """
+                  <User>
+                    <Name>%s</Name>
+                    <DisplayName>%s</DisplayName>
+                    <Email>%s</Email>
+                    <PasswordHash>sample-hash-%s-not-a-secret</PasswordHash>
+                    <OneTimePasswordProvider></OneTimePasswordProvider>
+                    <IsApproved>true</IsApproved>
+                    <IsLockedOut>false</IsLockedOut>
+                    <CreationDate>%s</CreationDate>
+                    <LastLoginDate>%s</LastLoginDate>
+                    <Roles>
+                      <Role>%s</Role>
+                    </Roles>
+                  </User>
+                """.formatted(name, name, email, name, Instant.now().toString().substring(0, 19),
+                neverLoggedIn ? "0001-01-01T00:00:00" : Instant.now().toString().substring(0, 19), role);
+        rewriteUsers(text -> text.replace("</Users>", user + "</Users>"));
+    }
+
+    /** Turns two-factor authentication off for {@code name} (its OneTimePasswordProvider emptied). */
+    public void disableTwoFactor(String name) throws IOException {
+        rewriteUsers(text -> {
+            int at = text.indexOf("<Name>" + name + "</Name>");
+            int end = text.indexOf("</User>", at);
+            String user = text.substring(at, end).replaceAll("<OneTimePasswordProvider>[^<]*</OneTimePasswordProvider>",
+                    "<OneTimePasswordProvider></OneTimePasswordProvider>");
+            return text.substring(0, at) + user + text.substring(end);
+        });
+    }
+
+    /** Writes {@code text} as User.xml, whatever it is (to test a malformed file). */
+    public void writeUserFile(String text) throws IOException {
+        rewriteUsers(old -> text);
+    }
+
+    private void rewriteUsers(java.util.function.UnaryOperator<String> change) throws IOException {
+        Path file = appData.resolve("User.xml");
+        String text = change.apply(Files.readString(file, StandardCharsets.UTF_8));
+        Path tmp = appData.resolve("User.xml.tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static InputStream resource(String name) throws IOException {
+        InputStream in = ScreenConnectSample.class.getClassLoader().getResourceAsStream(name);
+        if (in == null) {
+            throw new IOException("missing resource " + name + " (the jar is incomplete)");
+        }
+        return in;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        db.close();
+    }
+}
