@@ -24,6 +24,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "cef or json (default: ${DEFAULT-VALUE})")
     String format;
 
+    @Option(names = "--screenconnect", description = "also make a sample ScreenConnect App_Data folder (Session.db,"
+            + " User.xml) and play its story: failed logins, a hidden command, a CVE-2024-1709-style new administrator;"
+            + " both sources in one stream")
+    boolean screenConnect;
+
     @Option(names = "--log-level", defaultValue = "warn", paramLabel = "LEVEL",
             description = "the forwarder's own log level (default: ${DEFAULT-VALUE})")
     String logLevel;
@@ -62,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         try (db) {
             System.err.println("# " + db.flavor() + " listening on " + db.host() + ":" + db.port());
-            long n = new Demo(System.out, System.err).run(db, format);
+            long n = new Demo(System.out, System.err).run(db, format, screenConnect);
             return n > 0 ? ExitCodes.OK : ExitCodes.FAILED;
         }
     }

@@ -3,6 +3,7 @@ package dev.rmmaudit.forwarder.demo;
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
 import dev.rmmaudit.forwarder.config.RulesConfig;
+import dev.rmmaudit.forwarder.config.ScreenConnectSourceConfig;
 import dev.rmmaudit.forwarder.config.Secret;
 import dev.rmmaudit.forwarder.config.StdoutSinkConfig;
 import dev.rmmaudit.forwarder.encode.Encoder;
@@ -33,8 +34,21 @@ public final class Demo {
 
     /** Runs the story on {@code db}; returns the number of events printed. */
     public long run(ThrowawayDatabase db, String format) throws Exception {
+        return run(db, format, false);
+    }
+
+    /**
+     * Runs the story on {@code db} and, with {@code screenConnect}, on a sample ScreenConnect App_Data folder
+     * too (both sources in one stream); returns the number of events printed.
+     */
+    public long run(ThrowawayDatabase db, String format, boolean screenConnect) throws Exception {
         Path state = Files.createTempDirectory("rmm-audit-demo-state-");
-        try {
+        Path appData = state.resolve("ScreenConnect").resolve("App_Data");
+        try (ScreenConnectSample sc = screenConnect ? ScreenConnectSample.create(appData) : null) {
+            if (sc != null) {
+                narration.println("# sample ScreenConnect App_Data made in " + appData + " (Session.db in WAL mode,"
+                        + " User.xml with admin and alice)");
+            }
             AutomateSample.load(db, "labtech");
             String password = AutomateSample.createForwarderUser(db, "forwarder");
             narration.println("# sample Automate schema loaded; forwarder account has only: " + AutomateSample.GRANTS);
@@ -42,7 +56,9 @@ public final class Demo {
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
                     state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(),
-                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, null);
+                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, sc == null ? null : new ScreenConnectSourceConfig(appData,
+                    appData.resolve("Session.db"), appData.resolve("User.xml"), Duration.ofMillis(200),
+                    state, "end"));
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));
                     Connection c = AutomateSample.connect(db, "labtech")) {
@@ -58,6 +74,9 @@ public final class Demo {
                     SqlScript.run(c, step);
                     awaitQuiet(forwarder, before);
                 }
+                if (sc != null) {
+                    playScreenConnect(sc, forwarder);
+                }
                 long n = forwarder.pipeline().events();
                 narration.println();
                 narration.println("# " + (n - forwarder.pipeline().alerts()) + " events and " + forwarder.pipeline()
@@ -68,6 +87,44 @@ public final class Demo {
         } finally {
             LocalServer.deleteTree(state);
         }
+    }
+
+    /** ScreenConnect's part of the story, written as the service and an attacker would write it. */
+    private void playScreenConnect(ScreenConnectSample sc, Forwarder forwarder) throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        step(forwarder, "ScreenConnect: admin logged in two hours ago (password, then the one-time password)", () -> {
+            sc.security(now.minusSeconds(7200), ScreenConnectSample.LOGIN,
+                    ScreenConnectSample.ONE_TIME_PASSWORD_REQUIRED, "admin", "10.0.0.2");
+            sc.security(now.minusSeconds(7190), ScreenConnectSample.LOGIN, ScreenConnectSample.SUCCESS, "admin",
+                    "10.0.0.2");
+        });
+        step(forwarder, "ScreenConnect: six wrong passwords for admin from 198.51.100.7", () -> {
+            for (int i = 0; i < 6; i++) {
+                sc.security(now.plusSeconds(i), ScreenConnectSample.LOGIN, ScreenConnectSample.PASSWORD_INVALID,
+                        "admin", "198.51.100.7");
+            }
+        });
+        step(forwarder, "ScreenConnect: alice runs a command on FRONTDESK-PC and hides it from the web UI", () -> {
+            byte[] session = sc.session(now.plusSeconds(10), "Front desk", "alice", "FRONTDESK-PC");
+            sc.sessionEvent(now.plusSeconds(11), session, "alice", ScreenConnectSample.RAN_COMMAND,
+                    "powershell -enc SQBFAFgA", ScreenConnectSample.HIDDEN);
+        });
+        step(forwarder, "ScreenConnect: with nobody logged in, the setup-wizard bypass (CVE-2024-1709) adds "
+                + "administrator eviladmin to User.xml", () -> sc.addUser("eviladmin", "eviladmin@evil.example",
+                "Administrator", true));
+    }
+
+    private interface Action {
+        void run() throws Exception;
+    }
+
+    private void step(Forwarder forwarder, String caption, Action action) throws Exception {
+        narration.println();
+        narration.println("# ▶ " + caption);
+        narration.flush();
+        long before = forwarder.pipeline().events();
+        action.run();
+        awaitQuiet(forwarder, before);
     }
 
     /** Waits until events stop arriving for a moment (at most 10 s), so captions and events interleave. */

@@ -84,6 +84,33 @@ class ForwarderConfigTest {
     }
 
     @Test
+    void load_bothSources_readsEach() throws Exception {
+        String yaml = MINIMAL.replace("source:\n  type: automate", "sources:\n  - type: screenconnect\n"
+                + "    appData: ./App_Data\n    pollInterval: 2s\n  - type: automate").replaceAll("(?m)^  (flavor|host|port"
+                + "|user|password|database|serverId|stateDir):", "    $1:");
+        ForwarderConfig c = load(yaml, Map.of("FORWARDER_DB_PASSWORD", "x"));
+        assertEquals("labtech", c.source().database());
+        assertEquals(dir.resolve("App_Data").resolve("Session.db"), c.screenConnect().sessionDb());
+        assertEquals(dir.resolve("App_Data").resolve("User.xml"), c.screenConnect().userFile());
+        assertEquals(java.time.Duration.ofSeconds(2), c.screenConnect().pollInterval());
+        assertEquals("end", c.screenConnect().startAt(), "from now on by default");
+    }
+
+    @Test
+    void load_badScreenConnectSource_namesKeyAndWhatIsAllowed() {
+        String yaml = "source:\n  type: screenconnect\n  startAt: yesterday\n  pollInterval: often\n"
+                + "sinks:\n  - {type: stdout}\n";
+        ConfigException e = assertThrows(ConfigException.class, () -> load(yaml, Map.of()));
+        String m = e.getMessage();
+        assertTrue(m.contains("forwarder.yml:2 source: missing required key 'appData'"), m);
+        assertTrue(m.contains("source.startAt: must be one of end | beginning, not 'yesterday'"), m);
+        assertTrue(m.contains("source.pollInterval: must be a duration"), m);
+        String unknown = "source:\n  type: oracle\nsinks:\n  - {type: stdout}\n";
+        m = assertThrows(ConfigException.class, () -> load(unknown, Map.of())).getMessage();
+        assertTrue(m.contains("source.type: must be one of automate | screenconnect, not 'oracle'"), m);
+    }
+
+    @Test
     void load_secret_neverPrintsItself() throws Exception {
         ForwarderConfig c = load(MINIMAL, Map.of("FORWARDER_DB_PASSWORD", "s3cret"));
         assertFalse(c.toString().contains("s3cret"), c.toString());
