@@ -79,6 +79,62 @@ public final class ScreenConnectSample implements AutoCloseable {
         return new ScreenConnectSample(appData, c);
     }
 
+    /**
+     * The generator: {@code DIR create} makes a sample App_Data with a working day of history, {@code DIR logins N}
+     * appends N login attempts (every fourth one fails), {@code DIR attack} adds a never-logged-in administrator
+     * to User.xml (the CVE-2024-1709 pattern). Run by {@code samples/screenconnect/generate} and by the tests as
+     * a separate process writing while the forwarder reads.
+     */
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: ScreenConnectSample DIR create | DIR logins N | DIR attack");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        switch (args[1]) {
+            case "create" -> {
+                try (ScreenConnectSample s = create(dir)) {
+                    s.history(Instant.now().minusSeconds(8 * 3600));
+                }
+                System.out.println("made " + dir.resolve("Session.db") + " and " + dir.resolve("User.xml"));
+            }
+            case "logins" -> {
+                int n = Integer.parseInt(args[2]);
+                try (ScreenConnectSample s = open(dir)) {
+                    for (int i = 0; i < n; i++) {
+                        s.security(Instant.now(), LOGIN, i % 4 == 3 ? PASSWORD_INVALID : SUCCESS, "user" + i,
+                                "10.1." + (i / 250 % 250) + "." + (i % 250));
+                    }
+                }
+            }
+            case "attack" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.addUser("eviladmin", "eviladmin@evil.example", "Administrator", true);
+                }
+            }
+            default -> {
+                System.err.println("unknown action " + args[1] + "; use create, logins N or attack");
+                System.exit(2);
+            }
+        }
+    }
+
+    /** A working day from {@code start}: logins with one-time passwords, sessions, commands, files, a typo. */
+    public void history(Instant start) throws SQLException {
+        Instant t = start;
+        security(t, LOGIN, ONE_TIME_PASSWORD_REQUIRED, "admin", "10.0.0.2");
+        security(t = t.plusSeconds(20), LOGIN, SUCCESS, "admin", "10.0.0.2");
+        security(t = t.plusSeconds(600), LOGIN, PASSWORD_INVALID, "alice", "10.0.0.4");
+        security(t = t.plusSeconds(30), LOGIN, ONE_TIME_PASSWORD_REQUIRED, "alice", "10.0.0.4");
+        security(t = t.plusSeconds(20), LOGIN, SUCCESS, "alice", "10.0.0.4");
+        byte[] reception = session(t = t.plusSeconds(300), "Reception", "alice", "RECEPTION-01");
+        sessionEvent(t = t.plusSeconds(60), reception, "alice", QUEUED_COMMAND, "ipconfig /all", 0);
+        sessionEvent(t = t.plusSeconds(5), reception, "alice", RAN_COMMAND, "ipconfig /all", 0);
+        byte[] accounts = session(t = t.plusSeconds(1800), "Accounts laptop", "admin", "ACCT-LT-07");
+        sessionEvent(t = t.plusSeconds(120), accounts, "admin", RAN_FILES, "printer-driver-setup.exe", 0);
+        security(t.plusSeconds(3 * 3600), LOGOUT, SUCCESS, "alice", "10.0.0.4");
+    }
+
     /** .NET ticks (100 ns since 0001-01-01 UTC) of {@code t}. */
     public static long ticks(Instant t) {
         return TICKS_AT_EPOCH + t.getEpochSecond() * 10_000_000L + t.getNano() / 100;

@@ -1,0 +1,112 @@
+package dev.rmmaudit.forwarder.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rmmaudit.forwarder.testing.CefParser;
+import dev.rmmaudit.forwarder.testing.JarProcess;
+import dev.rmmaudit.forwarder.testing.SyslogReceiver;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged forwarder on a ScreenConnect App_Data folder while another process writes to Session.db in WAL
+ * mode, as the ScreenConnect service does: stopped (SIGTERM) and started again in the middle, it forwards every
+ * login attempt exactly once, then the CVE-2024-1709 alert when an administrator appears in User.xml.
+ */
+class ScreenConnectIT {
+    private static final int LOGINS = 3_000;
+
+    @TempDir
+    Path dir;
+
+    private Process generator(Path appData, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", JarProcess.JAR.toString(), "dev.rmmaudit.forwarder.demo.ScreenConnectSample",
+                appData.toString()));
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("generator-" + args[0]
+                + ".log").toFile()).start();
+    }
+
+    private Process forwarder(Path config, String log) throws Exception {
+        return JarProcess.builder(List.of("-Xmx256m"), "run", "--config", config.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile()).start();
+    }
+
+    private static Map<String, Integer> logins(SyslogReceiver r) {
+        Map<String, Integer> out = new HashMap<>();
+        for (String m : List.copyOf(r.messages())) {
+            CefParser.Cef cef = CefParser.parse(m);
+            String act = cef.get("act");
+            if ("login-succeeded".equals(act) || "login-failed".equals(act)) {
+                out.merge(cef.get("duser"), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void writerProcessInWalMode_forwarderRestartedMidway_everyLoginOnceThenTheCveAlert() throws Exception {
+        Path appData = dir.resolve("App_Data");
+        assertEquals(0, generator(appData, "create").waitFor());
+        try (SyslogReceiver receiver = SyslogReceiver.tcp(0)) {
+            Path config = dir.resolve("forwarder.yml");
+            Files.writeString(config, """
+                    source: {type: screenconnect, appData: "%s", pollInterval: 100ms, startAt: end}
+                    drainTimeout: 10s
+                    sinks:
+                      - {name: siem, type: syslog, protocol: tcp, host: 127.0.0.1, port: %d, format: cef}
+                    """.formatted(appData.toString().replace("\\", "/"), receiver.port()));
+            Process first = forwarder(config, "first.log");
+            JarProcess.awaitLog(dir.resolve("first.log"), "following ScreenConnect", first);
+            Process writer = generator(appData, "logins", Integer.toString(LOGINS));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (logins(receiver).size() < LOGINS / 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            first.destroy(); // SIGTERM while the writer is still writing
+            assertTrue(first.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, first.exitValue(), Files.readString(dir.resolve("first.log")));
+            int beforeRestart = logins(receiver).size();
+            Process second = forwarder(config, "second.log");
+            try {
+                assertTrue(writer.waitFor(120, TimeUnit.SECONDS));
+                assertEquals(0, writer.exitValue(), "the writer was never refused: "
+                        + Files.readString(dir.resolve("generator-logins.log")));
+                deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (logins(receiver).size() < LOGINS && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Map<String, Integer> got = logins(receiver);
+                assertEquals(LOGINS, got.size(), "every login attempt forwarded");
+                assertTrue(got.values().stream().allMatch(n -> n == 1), "none twice across a graceful restart");
+                assertTrue(beforeRestart > 0 && beforeRestart < LOGINS, "the restart fell in the middle: "
+                        + beforeRestart);
+
+                assertEquals(0, generator(appData, "attack").waitFor());
+                List<String> alerts = List.of();
+                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (alerts.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    alerts = List.copyOf(receiver.messages()).stream().filter(m -> m.contains(
+                            "act=screenconnect_user_created_without_admin_login")).toList();
+                }
+                assertEquals(1, alerts.size(), "the CVE-2024-1709 pattern alert");
+                assertTrue(alerts.get(0).contains("duser=eviladmin"), alerts.get(0));
+                assertTrue(List.copyOf(receiver.messages()).stream().noneMatch(m -> m.contains("sample-hash")),
+                        "no password hash from User.xml in any message");
+            } finally {
+                second.destroy();
+                second.waitFor(60, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
