@@ -106,6 +106,7 @@ public final class Demo {
         });
         step(forwarder, "ScreenConnect: alice runs a command on FRONTDESK-PC and hides it from the web UI", () -> {
             byte[] session = sc.session(now.plusSeconds(10), "Front desk", "alice", "FRONTDESK-PC");
+            sc.connect(now.plusSeconds(10), session, "alice", "10.0.0.4");
             sc.sessionEvent(now.plusSeconds(11), session, "alice", ScreenConnectSample.RAN_COMMAND,
                     "powershell -enc SQBFAFgA", ScreenConnectSample.HIDDEN);
         });

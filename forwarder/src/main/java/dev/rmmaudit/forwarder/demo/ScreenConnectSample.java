@@ -29,6 +29,9 @@ public final class ScreenConnectSample implements AutoCloseable {
     public static final int USER_NAME_INVALID = 2;
     public static final int PASSWORD_INVALID = 7;
     public static final int ONE_TIME_PASSWORD_REQUIRED = 11;
+    /** Session connection event types. */
+    public static final int CONNECTED = 10;
+    public static final int DISCONNECTED = 11;
     /** Session event types. */
     public static final int CREATED_SESSION = 20;
     public static final int QUEUED_COMMAND = 44;
@@ -128,8 +131,10 @@ public final class ScreenConnectSample implements AutoCloseable {
         security(t = t.plusSeconds(30), LOGIN, ONE_TIME_PASSWORD_REQUIRED, "alice", "10.0.0.4");
         security(t = t.plusSeconds(20), LOGIN, SUCCESS, "alice", "10.0.0.4");
         byte[] reception = session(t = t.plusSeconds(300), "Reception", "alice", "RECEPTION-01");
+        byte[] link = connect(t = t.plusSeconds(10), reception, "alice", "10.0.0.4");
         sessionEvent(t = t.plusSeconds(60), reception, "alice", QUEUED_COMMAND, "ipconfig /all", 0);
         sessionEvent(t = t.plusSeconds(5), reception, "alice", RAN_COMMAND, "ipconfig /all", 0);
+        connectionEvent(t = t.plusSeconds(600), link, DISCONNECTED);
         byte[] accounts = session(t = t.plusSeconds(1800), "Accounts laptop", "admin", "ACCT-LT-07");
         sessionEvent(t = t.plusSeconds(120), accounts, "admin", RAN_FILES, "printer-driver-setup.exe", 0);
         security(t.plusSeconds(3 * 3600), LOGOUT, SUCCESS, "alice", "10.0.0.4");
@@ -168,6 +173,33 @@ public final class ScreenConnectSample implements AutoCloseable {
         }
         sessionEvent(at, id, host, CREATED_SESSION, null, 0);
         return id;
+    }
+
+    /** {@code participant} connects to {@code session} from {@code address}; returns the connection id. */
+    public byte[] connect(Instant at, byte[] session, String participant, String address) throws SQLException {
+        byte[] id = new byte[16];
+        RANDOM.nextBytes(id);
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionConnection (ConnectionID, SessionID,"
+                + " ProcessType, ParticipantName, NetworkAddress) VALUES (?, ?, 1, ?, ?)")) {
+            ps.setBytes(1, id);
+            ps.setBytes(2, session);
+            ps.setString(3, participant);
+            ps.setString(4, address);
+            ps.executeUpdate();
+        }
+        connectionEvent(at, id, CONNECTED);
+        return id;
+    }
+
+    /** A connection event (Connected, Disconnected). */
+    public void connectionEvent(Instant at, byte[] connection, int type) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionConnectionEvent (ConnectionID, EventType,"
+                + " Time, EventAttributes) VALUES (?, ?, ?, 0)")) {
+            ps.setBytes(1, connection);
+            ps.setInt(2, type);
+            ps.setLong(3, ticks(at));
+            ps.executeUpdate();
+        }
     }
 
     /** A session event, such as a command run or files sent; {@code attributes} 1 hides it from the web UI. */

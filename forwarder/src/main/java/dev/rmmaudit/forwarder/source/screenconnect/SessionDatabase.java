@@ -34,10 +34,14 @@ final class SessionDatabase implements AutoCloseable {
     static final long TICKS_AT_EPOCH = 621_355_968_000_000_000L;
     static final String ROWID = "_rowid_";
     /** Columns the source adds to rows: the rowid, session names, the user's roles, the time in UTC. */
-    static final Set<String> ADDED = Set.of(ROWID, "SessionName", "GuestMachineName", "UserRoles", "TimeUtc");
+    static final Set<String> ADDED = Set.of(ROWID, "SessionName", "GuestMachineName", "UserRoles", "TimeUtc",
+            "ParticipantName", "ParticipantAddress", "ProcessType");
 
-    /** A mapped table as found: its columns, and whether session names can be joined in. */
-    record Table(TableMapping mapping, String name, Set<String> columns, boolean joinsSession) {
+    /** What a table's rows are joined with: nothing, their session, or their connection and its session. */
+    enum Join { NONE, SESSION, CONNECTION }
+
+    /** A mapped table as found: its columns, and what can be joined in. */
+    record Table(TableMapping mapping, String name, Set<String> columns, Join join) {
     }
 
     private final Path file;
@@ -80,14 +84,23 @@ final class SessionDatabase implements AutoCloseable {
             Set<String> columns = columns(name);
             List<String> missing = m.mappedColumns().stream().filter(c -> ADDED.stream().noneMatch(c::equalsIgnoreCase)
                     && columns.stream().noneMatch(c::equalsIgnoreCase)).toList();
-            boolean joins = session && columns.stream().anyMatch("SessionID"::equalsIgnoreCase)
-                    && !name.equalsIgnoreCase("Session");
-            LOG.info("{}: reading table {} (columns {}){}", file, name, columns, joins ? " with session names" : "");
+            Join join = Join.NONE;
+            if (session && has(columns, "SessionID") && !name.equalsIgnoreCase("Session")) {
+                join = Join.SESSION;
+            } else if (session && tables.containsKey("SessionConnection") && has(columns, "ConnectionID")
+                    && !name.equalsIgnoreCase("SessionConnection")) {
+                join = Join.CONNECTION;
+            }
+            LOG.info("{}: reading table {} (columns {}){}", file, name, columns, switch (join) {
+                case SESSION -> " with session names";
+                case CONNECTION -> " with participants and session names";
+                default -> "";
+            });
             if (!missing.isEmpty()) {
                 LOG.warn("{}: table {} has no column {} named in {}; events that need it will not fire", file, name,
                         missing, m.source());
             }
-            found.add(new Table(m, name, columns, joins));
+            found.add(new Table(m, name, columns, join));
         }
         if (found.isEmpty()) {
             List<String> related = tables.keySet().stream().filter(t -> t.toLowerCase(Locale.ROOT)
@@ -98,6 +111,10 @@ final class SessionDatabase implements AutoCloseable {
                     + "correct 'table:' in a copy of mappings/screenconnect/*.yml under your mappings directory.");
         }
         return found;
+    }
+
+    private static boolean has(Set<String> columns, String column) {
+        return columns.stream().anyMatch(column::equalsIgnoreCase);
     }
 
     private Set<String> columns(String table) throws SQLException {
@@ -124,11 +141,15 @@ final class SessionDatabase implements AutoCloseable {
      * {@value #ROWID}; session tables also get {@code SessionName} and {@code GuestMachineName}.
      */
     List<Map<String, Object>> rowsAfter(Table t, long afterRowid, int limit) throws SQLException {
-        String sql = "SELECT t.rowid AS " + ROWID + ", t.*"
-                + (t.joinsSession() ? ", s.Name AS SessionName, s.GuestMachineName AS GuestMachineName" : "")
-                + " FROM " + quote(t.name()) + " t"
-                + (t.joinsSession() ? " LEFT JOIN Session s ON s.SessionID = t.SessionID" : "")
-                + " WHERE t.rowid > ? ORDER BY t.rowid LIMIT ?";
+        String sql = "SELECT t.rowid AS " + ROWID + ", t.*" + switch (t.join()) {
+            case SESSION -> ", s.Name AS SessionName, s.GuestMachineName AS GuestMachineName"
+                    + " FROM " + quote(t.name()) + " t LEFT JOIN Session s ON s.SessionID = t.SessionID";
+            case CONNECTION -> ", c.ParticipantName AS ParticipantName, c.NetworkAddress AS ParticipantAddress,"
+                    + " c.ProcessType AS ProcessType, s.Name AS SessionName, s.GuestMachineName AS GuestMachineName"
+                    + " FROM " + quote(t.name()) + " t LEFT JOIN SessionConnection c ON c.ConnectionID = t.ConnectionID"
+                    + " LEFT JOIN Session s ON s.SessionID = c.SessionID";
+            default -> " FROM " + quote(t.name()) + " t";
+        } + " WHERE t.rowid > ? ORDER BY t.rowid LIMIT ?";
         List<Map<String, Object>> out = new ArrayList<>();
         try (PreparedStatement ps = connection.prepareStatement(sql)) {
             ps.setLong(1, afterRowid);

@@ -89,6 +89,7 @@ class ScreenConnectForwarderTest {
                 sample.security(now.plusSeconds(7), ScreenConnectSample.LOGIN,
                         ScreenConnectSample.ONE_TIME_PASSWORD_REQUIRED, "alice", "10.0.0.4");
                 byte[] s = sample.session(now, "Front desk", "alice", "FRONTDESK-PC");
+                sample.connect(now.plusSeconds(8), s, "alice", "10.0.0.4");
                 sample.sessionEvent(now.plusSeconds(9), s, "alice", ScreenConnectSample.RAN_COMMAND, "whoami",
                         ScreenConnectSample.HIDDEN);
                 List<SecurityEvent> failed = sink.await(action("login-failed"), 6);
@@ -104,6 +105,10 @@ class ScreenConnectForwarderTest {
                 assertEquals("FRONTDESK-PC", ran.attributes().get("session.guest_machine"));
                 assertEquals("Front desk", ran.attributes().get("session.name"));
                 assertEquals("true", ran.attributes().get("session.hidden_from_ui"));
+                SecurityEvent connected = sink.await(action("session-connected"), 1).get(0);
+                assertEquals("alice", connected.actor());
+                assertEquals("10.0.0.4", connected.sourceAddress());
+                assertEquals("FRONTDESK-PC", connected.attributes().get("session.guest_machine"));
                 assertFalse(sink.await(alert("failed_login_burst_user"), 1).isEmpty(), "failed-login burst alert");
                 assertFalse(sink.await(alert("screenconnect_hidden_session_event"), 1).isEmpty());
 

@@ -149,7 +149,7 @@ class ScreenConnectSourceTest {
         }
         try (ScreenConnectSource source = source("end")) {
             java.sql.SQLException e = assertThrows(java.sql.SQLException.class, source::open);
-            assertTrue(e.getMessage().contains("none of the mapped tables [SecurityEvent, SessionEvent]"),
+            assertTrue(e.getMessage().contains("none of the mapped tables [SecurityEvent, SessionConnectionEvent, SessionEvent]"),
                     e.getMessage());
             assertTrue(e.getMessage().contains("tables that look related: [LoginAudit]"), e.getMessage());
         }
