@@ -26,12 +26,17 @@ final class Receivers {
         final AtomicLong firstNanos = new AtomicLong();
         final AtomicLong lastNanos = new AtomicLong();
         final ConcurrentHashMap<String, Long> arrivals = new ConcurrentHashMap<>();
+        /** Look for latency marks (only while measuring latency: the search costs the CPU the forwarder shares). */
+        volatile boolean marking;
 
         void saw(String text, int events) {
             long now = System.nanoTime();
             firstNanos.compareAndSet(0, now);
             lastNanos.set(now);
             count.addAndGet(events);
+            if (!marking) {
+                return;
+            }
             Matcher m = MARK.matcher(text);
             while (m.find()) {
                 arrivals.putIfAbsent(m.group(1), now);
@@ -105,10 +110,11 @@ final class Receivers {
         final Tally tally = new Tally();
         private final HttpServer server;
         private final AtomicInteger ackIds = new AtomicInteger();
+        private final java.util.concurrent.ExecutorService executor = Executors.newFixedThreadPool(2);
 
         Hec() throws IOException {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(Executors.newFixedThreadPool(2));
+            server.setExecutor(executor);
             server.createContext("/services/collector/event", x -> {
                 String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
                 int events = 0;
@@ -146,6 +152,7 @@ final class Receivers {
         @Override
         public void close() {
             server.stop(0);
+            executor.shutdownNow();
         }
     }
 }

@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Where a row becomes events: applies a table's mapping to one row change, enriches the events from the
@@ -102,13 +101,16 @@ public final class EventMapper {
         }
 
         private Map<String, Object> withoutSecrets(Map<String, Object> row) {
-            Map<String, Object> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            if (m.secrets().isEmpty()) {
+                return row;
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
             row.forEach((k, v) -> {
                 if (!m.isSecret(k)) {
                     out.put(k, v);
                 }
             });
-            return out;
+            return dev.rmmaudit.forwarder.source.ColumnMap.of(out);
         }
     }
 

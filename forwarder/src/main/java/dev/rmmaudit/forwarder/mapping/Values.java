@@ -70,6 +70,9 @@ final class Values {
         if (a == null || b == null) {
             return a == null ? (b == null ? 0 : -1) : 1;
         }
+        if (integral(a) && integral(b)) {
+            return Long.compare(((Number) a).longValue(), ((Number) b).longValue());
+        }
         BigDecimal na = number(a);
         BigDecimal nb = number(b);
         if (na != null && nb != null) {
@@ -81,9 +84,19 @@ final class Values {
         return text(a).compareTo(text(b));
     }
 
+    private static boolean integral(Object v) {
+        return v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte;
+    }
+
     static BigDecimal number(Object v) {
         if (v instanceof BigDecimal d) {
             return d;
+        }
+        if (integral(v)) {
+            return BigDecimal.valueOf(((Number) v).longValue());
+        }
+        if (v instanceof String s && !looksNumeric(s)) {
+            return null; // an e-mail or a name: no exception thrown and caught per comparison
         }
         if (v instanceof Number || v instanceof String) {
             try {
@@ -93,6 +106,21 @@ final class Values {
             }
         }
         return null;
+    }
+
+    /** A cheap test that rules out most text before BigDecimal parses it: digits, sign, point, exponent. */
+    private static boolean looksNumeric(String s) {
+        String t = s.trim();
+        if (t.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(c >= '0' && c <= '9') && c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when the two values differ; numbers of different types that are equal do not. */

@@ -18,7 +18,10 @@ import org.slf4j.LoggerFactory;
 final class MemorySinkWorker implements SinkWorker {
     private static final Logger LOG = LoggerFactory.getLogger(MemorySinkWorker.class);
 
-    private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
+    private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done, long queuedAt) {
+        Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
+            this(events, permits, done, System.nanoTime());
+        }
     }
 
     private final Sink sink;
@@ -97,8 +100,9 @@ final class MemorySinkWorker implements SinkWorker {
     }
 
     /**
-     * The next job and whatever else is queued, up to half the pending bound; when that is less, waits up to
-     * {@code maxBatchAge} from the first job for more (batching by age).
+     * The next job and whatever else is queued, up to half the pending bound; when that is less, waits for more
+     * until the first job has waited {@code maxBatchAge} since it was queued (batching by age: a job that
+     * already waited while the sink was busy is not held back again).
      */
     private List<Job> nextJobs() throws InterruptedException {
         List<Job> jobs = new java.util.ArrayList<>();
@@ -106,7 +110,7 @@ final class MemorySinkWorker implements SinkWorker {
         jobs.add(first);
         int events = first.events().size();
         int limit = Math.max(1, maxPendingEvents / 2);
-        long deadline = System.nanoTime() + maxBatchAge.toNanos();
+        long deadline = first.queuedAt() + maxBatchAge.toNanos();
         while (events < limit) {
             long wait = deadline - System.nanoTime();
             Job next = wait > 0 ? queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS) : queue.poll();

@@ -27,15 +27,38 @@ public final class Batches {
         return out;
     }
 
-    /** The same cut applied to parallel lists: {@code items} and what each item stands for. */
-    public static <T> List<List<T>> splitLike(List<T> things, List<byte[]> encoded, int maxItems, int maxBytes) {
-        List<List<T>> out = new ArrayList<>();
+    /** Something to send and its bytes, encoded once: a batch is cut by the bytes and built from them. */
+    public record Encoded<T>(T item, byte[] bytes) {
+    }
+
+    /** {@code things} encoded once each, in order. */
+    public static <T> List<Encoded<T>> encode(List<T> things, java.util.function.Function<T, byte[]> encoder) {
+        List<Encoded<T>> out = new ArrayList<>(things.size());
+        for (T t : things) {
+            out.add(new Encoded<>(t, encoder.apply(t)));
+        }
+        return out;
+    }
+
+    /** The same cut as {@link #split}, keeping each item with its bytes. */
+    public static <T> List<List<Encoded<T>>> splitEncoded(List<Encoded<T>> items, int maxItems, int maxBytes) {
+        List<List<Encoded<T>>> out = new ArrayList<>();
         int i = 0;
-        for (List<byte[]> batch : split(encoded, maxItems, maxBytes)) {
-            out.add(new ArrayList<>(things.subList(i, i + batch.size())));
+        for (List<byte[]> batch : split(items.stream().map(Encoded::bytes).toList(), maxItems, maxBytes)) {
+            out.add(new ArrayList<>(items.subList(i, i + batch.size())));
             i += batch.size();
         }
         return out;
+    }
+
+    /** The items of a batch, without their bytes. */
+    public static <T> List<T> items(List<Encoded<T>> batch) {
+        return batch.stream().map(Encoded::item).toList();
+    }
+
+    /** The bytes of a batch, in order. */
+    public static <T> List<byte[]> bytes(List<Encoded<T>> batch) {
+        return batch.stream().map(Encoded::bytes).toList();
     }
 
     /** The items joined, each followed by {@code separator} when it is not null. */

@@ -1,9 +1,7 @@
 package dev.rmmaudit.forwarder.source;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * One changed row as a source saw it, before any mapping.
@@ -25,8 +23,8 @@ public record RowChange(
         String position) {
 
     public RowChange {
-        before = caseInsensitive(before);
-        after = caseInsensitive(after);
+        before = ColumnMap.of(before);
+        after = ColumnMap.of(after);
     }
 
     /** The kind of change. */
@@ -35,14 +33,5 @@ public record RowChange(
     /** The row as it is now, or as it was before a delete. */
     public Map<String, Object> current() {
         return op == Op.DELETE ? before : after;
-    }
-
-    private static Map<String, Object> caseInsensitive(Map<String, Object> row) {
-        if (row == null || row.isEmpty()) {
-            return Map.of();
-        }
-        TreeMap<String, Object> m = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        m.putAll(row);
-        return Collections.unmodifiableMap(m);
     }
 }

@@ -46,12 +46,8 @@ public final class ElasticsearchSink extends HttpSinkBase {
         List<SecurityEvent> todo = events;
         for (int round = 1; !todo.isEmpty(); round++) {
             List<SecurityEvent> again = new ArrayList<>();
-            List<byte[]> encoded = new ArrayList<>(todo.size());
-            for (SecurityEvent e : todo) {
-                encoded.add(item(e));
-            }
-            for (List<SecurityEvent> batch : Batches.splitLike(todo, encoded, config.http().maxBatchEvents(),
-                    config.http().maxBatchBytes())) {
+            for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(todo, this::item),
+                    config.http().maxBatchEvents(), config.http().maxBatchBytes())) {
                 again.addAll(send(batch));
             }
             todo = again;
@@ -68,12 +64,9 @@ public final class ElasticsearchSink extends HttpSinkBase {
     }
 
     /** Sends one bulk request; returns the events to send again. */
-    private List<SecurityEvent> send(List<SecurityEvent> batch) throws InterruptedException {
-        List<byte[]> items = new ArrayList<>(batch.size());
-        for (SecurityEvent e : batch) {
-            items.add(item(e));
-        }
-        byte[] body = Batches.join(items, null);
+    private List<SecurityEvent> send(List<Batches.Encoded<SecurityEvent>> encoded) throws InterruptedException {
+        List<SecurityEvent> batch = Batches.items(encoded);
+        byte[] body = Batches.join(Batches.bytes(encoded), null);
         HttpDelivery.Result r = http.send(() -> {
             HttpRequest.Builder b = http.post(http.request(URI.create(config.url() + "/" + config.dataStream()
                     + "/_bulk")).header("Content-Type", "application/x-ndjson"), body);

@@ -56,27 +56,25 @@ public final class SplunkHecSink extends HttpSinkBase {
         return channel;
     }
 
-    private record Pending(List<SecurityEvent> events, long sentAt) {
+    private record Pending(List<Batches.Encoded<SecurityEvent>> events, long sentAt) {
     }
 
     @Override
     public void deliver(List<SecurityEvent> events) throws InterruptedException {
         long start = System.nanoTime();
-        List<byte[]> encoded = new ArrayList<>(events.size());
-        for (SecurityEvent e : events) {
-            encoded.add(encode(e));
-        }
-        Deque<List<SecurityEvent>> toSend = new ArrayDeque<>(Batches.splitLike(events, encoded,
-                config.http().maxBatchEvents(), config.http().maxBatchBytes()));
+        Deque<List<Batches.Encoded<SecurityEvent>>> toSend = new ArrayDeque<>(Batches.splitEncoded(
+                Batches.encode(events, this::encode), config.http().maxBatchEvents(), config.http().maxBatchBytes()));
         Map<Long, Pending> pending = new LinkedHashMap<>();
         while (!toSend.isEmpty() || !pending.isEmpty()) {
             while (!toSend.isEmpty()) {
-                List<SecurityEvent> batch = toSend.poll();
-                HttpDelivery.Result r = http.send(() -> eventRequest(batch), SplunkHecSink::classify);
+                List<Batches.Encoded<SecurityEvent>> batch = toSend.poll();
+                byte[] body = Batches.join(Batches.bytes(batch), null);
+                HttpDelivery.Result r = http.send(() -> http.post(request("/services/collector/event"), body).build(),
+                        SplunkHecSink::classify);
                 if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
                     LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), batch.size(),
                             r.verdict().reason(), deadLetters.path());
-                    deadLetters.write(batch, r.verdict().reason());
+                    deadLetters.write(Batches.items(batch), r.verdict().reason());
                 } else if (!config.acks()) {
                     metrics.sent(batch.size());
                 } else {
@@ -96,7 +94,8 @@ public final class SplunkHecSink extends HttpSinkBase {
         metrics.latency((System.nanoTime() - start) / 1_000_000);
     }
 
-    private void pollAcks(Map<Long, Pending> pending, Deque<List<SecurityEvent>> toSend) throws InterruptedException {
+    private void pollAcks(Map<Long, Pending> pending, Deque<List<Batches.Encoded<SecurityEvent>>> toSend)
+            throws InterruptedException {
         ObjectNode body = JSON.createObjectNode();
         pending.keySet().forEach(body.putArray("acks")::add);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
@@ -124,14 +123,6 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
     }
 
-    private HttpRequest eventRequest(List<SecurityEvent> batch) {
-        List<byte[]> parts = new ArrayList<>(batch.size());
-        for (SecurityEvent e : batch) {
-            parts.add(encode(e));
-        }
-        return http.post(request("/services/collector/event"), Batches.join(parts, null)).build();
-    }
-
     private HttpRequest.Builder request(String path) {
         HttpRequest.Builder b = http.request(URI.create(config.url() + path))
                 .header("Authorization", "Splunk " + config.token().reveal())
@@ -153,7 +144,11 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
         n.set("event", ecs.toEcs(e));
         n.putObject("fields").put("event_kind", e.kind().label()).put("event_action", e.action());
-        return n.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return JSON.writeValueAsBytes(n);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+            throw new IllegalStateException("an event could not be written as JSON", x);
+        }
     }
 
     /** HEC's answers: 200 code 0 delivered; 503, code 9 and 5xx retried; other 4xx permanent, with the code's meaning. */

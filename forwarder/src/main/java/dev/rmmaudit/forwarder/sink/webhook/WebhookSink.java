@@ -10,7 +10,6 @@ import dev.rmmaudit.forwarder.sink.Verdict;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -31,16 +30,10 @@ public final class WebhookSink extends HttpSinkBase {
     public void deliver(List<SecurityEvent> events) throws InterruptedException {
         long start = System.nanoTime();
         boolean ndjson = config.body().equals("ndjson");
-        List<byte[]> encoded = new ArrayList<>(events.size());
-        for (SecurityEvent e : events) {
-            encoded.add(ecs.encode(e).getBytes(StandardCharsets.UTF_8));
-        }
-        for (List<SecurityEvent> batch : Batches.splitLike(events, encoded, config.http().maxBatchEvents(),
+        for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(events,
+                e -> ecs.encode(e).getBytes(StandardCharsets.UTF_8)), config.http().maxBatchEvents(),
                 config.http().maxBatchBytes())) {
-            List<byte[]> parts = new ArrayList<>();
-            for (SecurityEvent e : batch) {
-                parts.add(ecs.encode(e).getBytes(StandardCharsets.UTF_8));
-            }
+            List<byte[]> parts = Batches.bytes(batch);
             byte[] raw = ndjson ? Batches.join(parts, new byte[] {'\n'}) : array(parts);
             HttpDelivery.Result r = http.send(() -> {
                 HttpRequest.Builder b = http.post(http.request(URI.create(config.url()))
@@ -50,7 +43,7 @@ public final class WebhookSink extends HttpSinkBase {
             }, resp -> Verdict.ofStatus(resp.statusCode(), resp.body(),
                     resp.headers().firstValue("Retry-After").orElse(null)));
             if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
-                deadLetters.write(batch, r.verdict().reason());
+                deadLetters.write(Batches.items(batch), r.verdict().reason());
             } else {
                 metrics.sent(batch.size());
             }
