@@ -40,7 +40,8 @@ class CrashIT {
     private static final int ROUNDS = 10;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
+    /** Kept when the test fails: the forwarder's logs of every round are in it. */
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
 
     @ParameterizedTest(name = "{0} buffer")
@@ -118,7 +119,7 @@ class CrashIT {
             }
             Set<String> missing = new HashSet<>(expected);
             missing.removeAll(counts.keySet());
-            assertEquals(Set.of(), missing, "changes never delivered (of " + total + " written)");
+            assertEquals(Set.of(), missing, "changes never delivered (of " + total + " written); logs in " + dir);
             assertEquals(expected, counts.keySet());
             int duplicates = counts.values().stream().mapToInt(n -> n - 1).sum();
             System.err.println("[CrashIT] " + buffer + " buffer, " + ROUNDS + " SIGKILLs, " + total + " changes written, " + duplicates

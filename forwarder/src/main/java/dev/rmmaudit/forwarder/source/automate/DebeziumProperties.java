@@ -30,7 +30,7 @@ public final class DebeziumProperties {
         p.setProperty("connector.class", mariadb ? "io.debezium.connector.mariadb.MariaDbConnector"
                 : "io.debezium.connector.mysql.MySqlConnector");
         p.setProperty("topic.prefix", TOPIC_PREFIX);
-        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
+        p.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
         p.setProperty("offset.storage.file.filename", c.stateDir().resolve("offsets.dat").toString());
         p.setProperty("offset.flush.interval.ms", "1000");
         p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
