@@ -83,14 +83,14 @@ public final class ScreenConnectSample implements AutoCloseable {
     }
 
     /**
-     * The generator: {@code DIR create} makes a sample App_Data with a working day of history, {@code DIR logins N}
-     * appends N login attempts (every fourth one fails), {@code DIR attack} adds a never-logged-in administrator
+     * The generator: {@code DIR create} makes a sample App_Data with a working day of history, {@code DIR logins N
+     * [pauseMs]} appends N login attempts (every fourth one fails; a pause after each, if given), {@code DIR attack} adds a never-logged-in administrator
      * to User.xml (the CVE-2024-1709 pattern). Run by {@code samples/screenconnect/generate} and by the tests as
      * a separate process writing while the forwarder reads.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: ScreenConnectSample DIR create | DIR logins N | DIR attack");
+            System.err.println("usage: ScreenConnectSample DIR create | DIR logins N [pauseMs] | DIR attack");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -103,10 +103,14 @@ public final class ScreenConnectSample implements AutoCloseable {
             }
             case "logins" -> {
                 int n = Integer.parseInt(args[2]);
+                long pauseMillis = args.length > 3 ? Long.parseLong(args[3]) : 0;
                 try (ScreenConnectSample s = open(dir)) {
                     for (int i = 0; i < n; i++) {
                         s.security(Instant.now(), LOGIN, i % 4 == 3 ? PASSWORD_INVALID : SUCCESS, "user" + i,
                                 "10.1." + (i / 250 % 250) + "." + (i % 250));
+                        if (pauseMillis > 0) {
+                            Thread.sleep(pauseMillis);
+                        }
                     }
                 }
             }
