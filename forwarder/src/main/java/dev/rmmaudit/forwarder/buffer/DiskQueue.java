@@ -36,7 +36,8 @@ import java.util.zip.CRC32C;
  * rest is the consumed head of the segment being read, which is deleted when the reader moves past it.
  */
 public final class DiskQueue implements AutoCloseable {
-    static final int HEADER = 8;
+    /** Bytes each record takes besides its payload: its length and checksum. */
+    public static final int HEADER = 8;
     /** Longer records are taken for damage when reading. */
     static final int MAX_RECORD = 64 * 1024 * 1024;
     private static final String SUFFIX = ".seg";

@@ -29,22 +29,19 @@ import org.slf4j.LoggerFactory;
  * failing) {@link #submit} waits and retries, the segment is left without a partial record, and a health alert
  * goes to the other sinks.
  */
-final class DiskSinkWorker implements SinkWorker {
+final class DiskSinkWorker extends SinkWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DiskSinkWorker.class);
     static final String WRITE_FAILED = "forwarder-buffer-write-failed";
     /** Events read back and delivered at once at most. */
     private static final int READ_BATCH = 2_000;
 
-    private final Sink sink;
     private final DiskQueue queue;
     private final BufferConfig config;
     private final Duration maxBatchAge;
     private final Duration retryMax;
     private final Consumer<SecurityEvent> alarm;
-    private final Thread thread;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong unreadable = new AtomicLong();
-    private volatile boolean closed;
     private long lastDropLog;
 
     /**
@@ -53,7 +50,7 @@ final class DiskSinkWorker implements SinkWorker {
      */
     DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, Duration retryMax,
             Consumer<SecurityEvent> alarm) {
-        this.sink = sink;
+        super(sink);
         this.config = config;
         this.maxBatchAge = maxBatchAge;
         this.retryMax = retryMax;
@@ -70,18 +67,11 @@ final class DiskSinkWorker implements SinkWorker {
             LOG.info("sink {}: {} events ({} bytes) left in the disk buffer by the last run are delivered first",
                     sink.name(), r.records(), r.bytes());
         }
-        this.thread = new Thread(this::loop, "sink-" + sink.name());
-        thread.setDaemon(true);
-        thread.start();
+        startDelivering();
     }
 
     @Override
-    public Sink sink() {
-        return sink;
-    }
-
-    @Override
-    public long pendingEvents() {
+    long pendingEvents() {
         return queue.pendingRecords();
     }
 
@@ -96,7 +86,7 @@ final class DiskSinkWorker implements SinkWorker {
     }
 
     @Override
-    public CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
+    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
         List<byte[]> records = new ArrayList<>(events.size());
         for (SecurityEvent e : events) {
             records.add(EventCodec.encode(e));
@@ -108,7 +98,7 @@ final class DiskSinkWorker implements SinkWorker {
 
     /** Waits until all of {@code records} fit (the binlog reader pauses meanwhile). */
     private List<byte[]> awaitSpace(List<byte[]> records) throws InterruptedException {
-        int size = records.stream().mapToInt(r -> r.length + 8).sum();
+        int size = records.stream().mapToInt(r -> r.length + DiskQueue.HEADER).sum();
         boolean logged = false;
         while (!queue.awaitSpace(size, 10_000)) {
             if (closed) {
@@ -131,9 +121,9 @@ final class DiskSinkWorker implements SinkWorker {
         List<byte[]> out = new ArrayList<>(records.size());
         int size = 0;
         for (byte[] r : records) {
-            if (queue.fits(size + r.length + 8)) {
+            if (queue.fits(size + r.length + DiskQueue.HEADER)) {
                 out.add(r);
-                size += r.length + 8;
+                size += r.length + DiskQueue.HEADER;
             } else {
                 dropped.incrementAndGet();
             }
@@ -180,10 +170,10 @@ final class DiskSinkWorker implements SinkWorker {
     }
 
     @Override
-    public CompletableFuture<Void> offer(SecurityEvent alert) {
+    CompletableFuture<Void> offer(SecurityEvent alert) {
         byte[] r = EventCodec.encode(alert);
         try {
-            if (queue.fits(r.length + 8)) {
+            if (queue.fits(r.length + DiskQueue.HEADER)) {
                 queue.append(List.of(r));
                 return CompletableFuture.completedFuture(null);
             }
@@ -194,7 +184,8 @@ final class DiskSinkWorker implements SinkWorker {
         return CompletableFuture.completedFuture(null);
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         long wait = 500;
         while (!closed) {
             try {
@@ -249,17 +240,9 @@ final class DiskSinkWorker implements SinkWorker {
         return out;
     }
 
-    /** Stops delivering; what is buffered stays on disk and is delivered after the next start. */
+    /** What is buffered stays on disk and is delivered after the next start. */
     @Override
-    public void close() {
-        closed = true;
-        sink.close();
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void afterStop() {
         queue.close();
     }
 }

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * owes. What it owes is bounded: {@link #submit} blocks once {@code maxPendingEvents} wait for this sink,
  * which stops the pipeline and so the binlog reader (backpressure), never an unbounded queue.
  */
-final class MemorySinkWorker implements SinkWorker {
+final class MemorySinkWorker extends SinkWorker {
     private static final Logger LOG = LoggerFactory.getLogger(MemorySinkWorker.class);
 
     private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done, long queuedAt) {
@@ -24,41 +24,31 @@ final class MemorySinkWorker implements SinkWorker {
         }
     }
 
-    private final Sink sink;
     private final int maxPendingEvents;
     private final Semaphore pending;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
-    private final Thread thread;
     private final java.time.Duration maxBatchAge;
-    private volatile boolean closed;
 
     /**
      * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
      *     (zero: deliver what is queued at once)
      */
     MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
-        this.sink = sink;
+        super(sink);
         this.maxPendingEvents = maxPendingEvents;
         this.maxBatchAge = maxBatchAge;
         this.pending = new Semaphore(maxPendingEvents);
-        this.thread = new Thread(this::loop, "sink-" + sink.name());
-        thread.setDaemon(true);
-        thread.start();
+        startDelivering();
     }
 
     @Override
-    public Sink sink() {
-        return sink;
-    }
-
-    @Override
-    public long pendingEvents() {
+    long pendingEvents() {
         return maxPendingEvents - pending.availablePermits();
     }
 
     /** Queues {@code events}; blocks while the sink owes too much. The future completes once delivered. */
     @Override
-    public CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
+    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
         int permits = Math.min(Math.max(events.size(), 1), maxPendingEvents);
         pending.acquire(permits);
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -67,13 +57,14 @@ final class MemorySinkWorker implements SinkWorker {
     }
 
     @Override
-    public CompletableFuture<Void> offer(SecurityEvent alert) {
+    CompletableFuture<Void> offer(SecurityEvent alert) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Job(List.of(alert), 0, done));
         return done;
     }
 
-    private void loop() {
+    @Override
+    protected void loop() {
         while (!closed) {
             List<Job> jobs;
             try {
@@ -131,17 +122,9 @@ final class MemorySinkWorker implements SinkWorker {
         }
     }
 
-    /** Stops the thread; what was not delivered stays uncommitted (and is read again after a restart). */
+    /** What was not delivered stays uncommitted (and is read again after a restart). */
     @Override
-    public void close() {
-        closed = true;
-        sink.close();
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    protected void afterStop() {
         failRemaining(new InterruptedException("sink " + sink.name() + " closed"));
     }
 }

@@ -126,7 +126,7 @@ public final class Pipeline implements ChangeHandler {
     /**
      * Waits until every sink has delivered what it was given, at most {@code timeout}; true when it has.
      * Sinks deliver in order, so waiting for each sink's last batch waits for all of them; a disk-buffered
-     * sink has delivered once its buffer is empty (what it still holds is delivered after the next start).
+     * sink has delivered once it owes nothing (what its buffer still holds is delivered after the next start).
      */
     public boolean drain(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -142,7 +142,7 @@ public final class Pipeline implements ChangeHandler {
         } catch (java.util.concurrent.ExecutionException e) {
             // a failed delivery was logged where it failed; nothing more will come of it
         }
-        while (workers.stream().anyMatch(w -> w instanceof DiskSinkWorker && w.pendingEvents() > 0)) {
+        while (workers.stream().anyMatch(w -> w.pendingEvents() > 0)) {
             if (System.nanoTime() > deadline) {
                 return false;
             }

@@ -7,26 +7,61 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Hands events to one sink on a thread of its own, so a slow sink holds back only what it still owes, and
- * bounds what it owes: in memory ({@link MemorySinkWorker}) or in a disk buffer ({@link DiskSinkWorker}).
+ * bounds what it owes: in memory ({@link MemorySinkWorker}) or in a disk buffer ({@link DiskSinkWorker}). This
+ * class owns the sink, the delivery thread and stopping them; subclasses own what is queued and how.
  */
-interface SinkWorker extends AutoCloseable {
-    Sink sink();
+abstract class SinkWorker implements AutoCloseable {
+    protected final Sink sink;
+    private Thread thread;
+    protected volatile boolean closed;
+
+    SinkWorker(Sink sink) {
+        this.sink = sink;
+    }
+
+    /** Starts {@link #loop()} on the thread named after the sink; called once a subclass is ready. */
+    protected final void startDelivering() {
+        thread = new Thread(this::loop, "sink-" + sink.name());
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Delivers until {@link #closed} is set or the thread is interrupted. */
+    protected abstract void loop();
+
+    final Sink sink() {
+        return sink;
+    }
 
     /** Events handed over and not yet delivered. */
-    long pendingEvents();
+    abstract long pendingEvents();
 
     /**
      * Hands over {@code events}; blocks while the sink owes too much (backpressure). The future completes once
      * the events are safe: delivered, or written to the disk buffer.
      */
-    CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException;
+    abstract CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException;
 
     /**
      * Hands over an alert about the forwarder itself, never blocking (it may be dropped, and logged, when it
      * cannot be kept). The future completes once it is safe, as for {@link #submit}.
      */
-    CompletableFuture<Void> offer(SecurityEvent alert);
+    abstract CompletableFuture<Void> offer(SecurityEvent alert);
 
+    /** What is left once the thread has stopped: fail what was queued, close the buffer. */
+    protected abstract void afterStop();
+
+    /** Stops delivering and closes the sink; see {@link #afterStop()} for what happens to what is left. */
     @Override
-    void close();
+    public final void close() {
+        closed = true;
+        sink.close();
+        thread.interrupt();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        afterStop();
+    }
 }
