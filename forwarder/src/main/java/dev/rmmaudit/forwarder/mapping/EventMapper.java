@@ -45,7 +45,7 @@ public final class EventMapper {
         Row row = new Row(m, change);
         List<SecurityEvent> events = new ArrayList<>();
         for (EventSpec spec : m.events()) {
-            if (!spec.where().stream().allMatch(w -> w.test(row.image(w.image())))) {
+            if (!matchesWhere(spec, row)) {
                 continue;
             }
             for (Match match : evaluate(spec.when(), row)) {
@@ -54,6 +54,15 @@ public final class EventMapper {
         }
         update(row);
         return events;
+    }
+
+    private static boolean matchesWhere(EventSpec spec, Row row) {
+        for (Where w : spec.where()) {
+            if (!w.test(row.image(w.image()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A row change with secrets removed and the role's derived facts. */
@@ -101,16 +110,46 @@ public final class EventMapper {
         }
 
         private Map<String, Object> withoutSecrets(Map<String, Object> row) {
-            if (m.secrets().isEmpty()) {
-                return row;
+            return m.secrets().isEmpty() ? row : new SecretsHidden(row, m);
+        }
+    }
+
+    /**
+     * A row as the mapping may see it: secret columns are absent. A view, not a copy: a row is read a few
+     * columns at a time, and copying every image cost more than the rest of the mapping.
+     */
+    private static final class SecretsHidden extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> row;
+        private final TableMapping m;
+        private Set<Entry<String, Object>> entries;
+
+        SecretsHidden(Map<String, Object> row, TableMapping m) {
+            this.row = row;
+            this.m = m;
+        }
+
+        @Override
+        public Object get(Object key) {
+            return key instanceof String k && m.isSecret(k) ? null : row.get(key);
+        }
+
+        @Override
+        public boolean containsKey(Object key) {
+            return !(key instanceof String k && m.isSecret(k)) && row.containsKey(key);
+        }
+
+        @Override
+        public Set<Entry<String, Object>> entrySet() {
+            if (entries == null) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                row.forEach((k, v) -> {
+                    if (!m.isSecret(k)) {
+                        out.put(k, v);
+                    }
+                });
+                entries = java.util.Collections.unmodifiableMap(out).entrySet();
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            row.forEach((k, v) -> {
-                if (!m.isSecret(k)) {
-                    out.put(k, v);
-                }
-            });
-            return dev.rmmaudit.forwarder.source.ColumnMap.of(out);
+            return entries;
         }
     }
 
@@ -140,18 +179,22 @@ public final class EventMapper {
         }
         Object b = r.before.get(col);
         Object a = r.after.get(col);
+        boolean matched = switch (when.kind()) {
+            case CHANGED -> Values.differ(b, a);
+            case ADDED, REMOVED, BITS_CHANGED -> !java.util.Objects.equals(b, a); // equal values: nothing to diff
+            case INCREASED -> b != null && a != null && Values.compare(a, b) > 0;
+            case DECREASED -> b != null && a != null && Values.compare(a, b) < 0;
+            case ADVANCED -> a != null && (b == null || Values.compare(a, b) > 0);
+            default -> false;
+        };
+        if (!matched) {
+            return List.of(); // most conditions of most updates: no text made for values nobody reports
+        }
         Change change = new Change(Values.text(b), Values.text(a));
         return switch (when.kind()) {
-            case CHANGED -> Values.differ(b, a) ? List.of(Match.ofChange(col, change)) : List.of();
-            case INCREASED -> b != null && a != null && Values.compare(a, b) > 0
-                    ? List.of(Match.ofChange(col, change)) : List.of();
-            case DECREASED -> b != null && a != null && Values.compare(a, b) < 0
-                    ? List.of(Match.ofChange(col, change)) : List.of();
-            case ADVANCED -> a != null && (b == null || Values.compare(a, b) > 0)
-                    ? List.of(Match.ofChange(col, change)) : List.of();
             case ADDED, REMOVED -> listMatches(r, col, change, when.kind() == Condition.Kind.ADDED);
             case BITS_CHANGED -> bitMatches(r, col, b, a, change);
-            default -> List.of();
+            default -> List.of(Match.ofChange(col, change));
         };
     }
 

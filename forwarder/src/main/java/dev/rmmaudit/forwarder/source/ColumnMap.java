@@ -35,6 +35,14 @@ public final class ColumnMap extends AbstractMap<String, Object> {
         return new ColumnMap(new LinkedHashMap<>(row));
     }
 
+    /**
+     * The row as a column map without copying it: the map becomes the column map's own and must not be changed
+     * afterwards. (A source that builds rows itself saves a copy per image.)
+     */
+    public static Map<String, Object> adopt(LinkedHashMap<String, Object> row) {
+        return row.isEmpty() ? EMPTY : new ColumnMap(row);
+    }
+
     @Override
     public Object get(Object key) {
         Object v = exact.get(key);

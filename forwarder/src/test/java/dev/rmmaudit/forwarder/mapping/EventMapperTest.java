@@ -258,4 +258,22 @@ class EventMapperTest {
         assertEquals(List.of("user-created"), actions(e));
         assertEquals(List.of(), e.get(0).targetGroups());
     }
+
+    @Test
+    void map_tableNamedInOtherCase_usesItsMappingEveryTime() {
+        Map<String, Object> b = user("3", "bob", "2,");
+        for (String table : List.of("USERS", "Users", "USERS")) {
+            List<SecurityEvent> e = mapper.map("automate", new RowChange(Op.UPDATE, "db", "labtech", table, b,
+                    with(b, "Name", "bobby"), Instant.EPOCH, "binlog.000001:" + (++pos) + ":0"));
+            assertEquals(List.of("user-renamed"), actions(e), table);
+        }
+        assertEquals(List.of(), mapper.map("screenconnect", new RowChange(Op.UPDATE, "db", "labtech", "users", b,
+                with(b, "Name", "x"), Instant.EPOCH, "p")), "another module's tables are its own");
+    }
+
+    @Test
+    void map_classListRewrittenInOtherOrder_isNoMembershipChange() {
+        Map<String, Object> b = user("5", "dave", "3,2,");
+        assertEquals(List.of(), actions(map("users", Op.UPDATE, b, with(b, "ClientID", "2,3"))));
+    }
 }

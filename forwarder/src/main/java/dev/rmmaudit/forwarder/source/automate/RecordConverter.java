@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.source.automate;
 
+import dev.rmmaudit.forwarder.source.ColumnMap;
 import dev.rmmaudit.forwarder.source.RowChange;
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -60,10 +61,11 @@ final class RecordConverter {
         }
         java.util.Set<String> secrets = table == null ? java.util.Set.of()
                 : secretsByTable.getOrDefault(table.toLowerCase(java.util.Locale.ROOT), java.util.Set.of());
-        Map<String, Object> before = row(value.getStruct("before"));
-        Map<String, Object> after = row(value.getStruct("after"));
+        LinkedHashMap<String, Object> before = row(value.getStruct("before"));
+        LinkedHashMap<String, Object> after = row(value.getStruct("after"));
         maskSecrets(before, after, secrets);
-        return new RowChange(op, server, db, table, before, after, Instant.ofEpochMilli(tsMs), position);
+        return new RowChange(op, server, db, table, ColumnMap.adopt(before), ColumnMap.adopt(after),
+                Instant.ofEpochMilli(tsMs), position);
     }
 
     private static String text(Struct s, String field) {
@@ -74,12 +76,13 @@ final class RecordConverter {
         return v == null ? null : v.toString();
     }
 
-    private static Map<String, Object> row(Struct s) {
+    private static LinkedHashMap<String, Object> row(Struct s) {
         if (s == null) {
             return new LinkedHashMap<>();
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Field f : s.schema().fields()) {
+        java.util.List<Field> fields = s.schema().fields();
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
+        for (Field f : fields) {
             out.put(f.name(), value(f.schema(), s.get(f)));
         }
         return out;
@@ -95,16 +98,26 @@ final class RecordConverter {
             return;
         }
         for (Map.Entry<String, Object> e : after.entrySet()) {
-            if (e.getValue() != null && secrets.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (e.getValue() != null && isSecret(e.getKey(), secrets)) {
                 boolean changed = !before.isEmpty() && !sameValue(e.getValue(), before.get(e.getKey()));
                 e.setValue(changed ? SECRET_CHANGED : SECRET);
             }
         }
         for (Map.Entry<String, Object> e : before.entrySet()) {
-            if (e.getValue() != null && secrets.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (e.getValue() != null && isSecret(e.getKey(), secrets)) {
                 e.setValue(SECRET);
             }
         }
+    }
+
+    /** Whether {@code column} is one of the (lower-case) secret names, without a lower-case copy per column. */
+    private static boolean isSecret(String column, java.util.Set<String> secrets) {
+        for (String s : secrets) {
+            if (s.equalsIgnoreCase(column)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean sameValue(Object a, Object b) {
