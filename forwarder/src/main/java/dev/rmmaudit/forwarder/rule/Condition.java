@@ -2,7 +2,6 @@ package dev.rmmaudit.forwarder.rule;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -10,37 +9,38 @@ import java.util.regex.Pattern;
  * {@code 1 of pattern} / {@code all of pattern} ({@code pattern} a name with {@code *}, or {@code them}).
  */
 sealed interface Condition {
-    boolean test(Map<String, Boolean> selections);
+    /** @param selections whether the selection of a name matches (asked lazily, only as far as needed) */
+    boolean test(java.util.function.Predicate<String> selections);
 
     record Ref(String name) implements Condition {
-        public boolean test(Map<String, Boolean> s) {
-            return s.get(name);
+        public boolean test(java.util.function.Predicate<String> s) {
+            return s.test(name);
         }
     }
 
     record Not(Condition c) implements Condition {
-        public boolean test(Map<String, Boolean> s) {
+        public boolean test(java.util.function.Predicate<String> s) {
             return !c.test(s);
         }
     }
 
     record And(Condition a, Condition b) implements Condition {
-        public boolean test(Map<String, Boolean> s) {
+        public boolean test(java.util.function.Predicate<String> s) {
             return a.test(s) && b.test(s);
         }
     }
 
     record Or(Condition a, Condition b) implements Condition {
-        public boolean test(Map<String, Boolean> s) {
+        public boolean test(java.util.function.Predicate<String> s) {
             return a.test(s) || b.test(s);
         }
     }
 
     /** {@code 1 of} (any) or {@code all of} the selections whose names match. */
     record Quantified(boolean all, List<String> names) implements Condition {
-        public boolean test(Map<String, Boolean> s) {
+        public boolean test(java.util.function.Predicate<String> s) {
             for (String n : names) {
-                if (s.get(n) != all) {
+                if (s.test(n) != all) {
                     return !all;
                 }
             }

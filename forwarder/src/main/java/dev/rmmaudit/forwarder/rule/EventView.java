@@ -16,6 +16,9 @@ import java.util.Map;
  */
 public final class EventView {
     private final Map<String, List<String>> fields;
+    /** {@code @timestamp} parsed, once: rules and derived fields ask for it several times per event. */
+    private Instant time;
+    private boolean timeParsed;
 
     private EventView(Map<String, List<String>> fields) {
         this.fields = fields;
@@ -26,6 +29,14 @@ public final class EventView {
         Map<String, List<String>> fields = new LinkedHashMap<>();
         flatten("", ecs, fields);
         return new EventView(fields);
+    }
+
+    /** Flattens an ECS document whose {@code @timestamp} is {@code time} (saves parsing it back). */
+    public static EventView of(JsonNode ecs, Instant time) {
+        EventView v = of(ecs);
+        v.time = time;
+        v.timeParsed = true;
+        return v;
     }
 
     private static void flatten(String prefix, JsonNode n, Map<String, List<String>> out) {
@@ -59,7 +70,12 @@ public final class EventView {
     public EventView with(String field, String value) {
         Map<String, List<String>> copy = new LinkedHashMap<>(fields);
         copy.put(field, List.of(value));
-        return new EventView(copy);
+        EventView out = new EventView(copy);
+        if (timeParsed && !field.equals("@timestamp")) {
+            out.time = time;
+            out.timeParsed = true;
+        }
+        return out;
     }
 
     public String id() {
@@ -68,12 +84,16 @@ public final class EventView {
 
     /** The event's time, or null when it has none that parses. */
     public Instant time() {
-        String t = first("@timestamp");
-        try {
-            return t == null ? null : Instant.parse(t);
-        } catch (DateTimeParseException e) {
-            return null;
+        if (!timeParsed) {
+            String t = first("@timestamp");
+            try {
+                time = t == null ? null : Instant.parse(t);
+            } catch (DateTimeParseException e) {
+                time = null;
+            }
+            timeParsed = true;
         }
+        return time;
     }
 
     public Map<String, List<String>> fields() {

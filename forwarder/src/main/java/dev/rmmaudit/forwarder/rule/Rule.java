@@ -59,11 +59,16 @@ public record Rule(
         if (!logsourceMatches(e)) {
             return false;
         }
-        Map<String, Boolean> results = new java.util.HashMap<>();
+        return condition.test(name -> selection(name).matches(e));
+    }
+
+    private Selection selection(String name) {
         for (Selection s : selections) {
-            results.put(s.name(), s.matches(e));
+            if (s.name().equals(name)) {
+                return s;
+            }
         }
-        return condition.test(results);
+        throw new IllegalStateException("the condition names selection " + name + ", which the loader checked");
     }
 
     private boolean logsourceMatches(EventView e) {
@@ -72,14 +77,25 @@ public record Rule(
             return false;
         }
         String category = logsource.get("category");
-        if (category != null && e.values("event.category").stream().noneMatch(category::equalsIgnoreCase)) {
+        if (category != null && !containsIgnoreCase(e.values("event.category"), category)) {
             return false;
         }
         String service = logsource.get("service");
         if (service != null) {
             String dataset = String.valueOf(e.first("event.dataset"));
-            return dataset.toLowerCase(java.util.Locale.ROOT).endsWith("." + service.toLowerCase(java.util.Locale.ROOT));
+            int at = dataset.length() - service.length();
+            return at > 0 && dataset.charAt(at - 1) == '.' && dataset.regionMatches(true, at, service, 0,
+                    service.length());
         }
         return true;
+    }
+
+    private static boolean containsIgnoreCase(List<String> values, String wanted) {
+        for (String v : values) {
+            if (wanted.equalsIgnoreCase(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +28,10 @@ public final class RuleEngine {
 
     private final List<Rule> rules;
     private final List<Rule> plain = new ArrayList<>();
-    private final Map<Rule, List<Rule>> dependents = new HashMap<>();
-    private final Set<Rule> silenced = new HashSet<>();
-    private final Map<Rule, Map<List<String>, Group>> state = new HashMap<>();
+    // Keyed by identity: a rule is a record, and hashing one hashes every selection and pattern in it.
+    private final Map<Rule, List<Rule>> dependents = new java.util.IdentityHashMap<>();
+    private final Set<Rule> silenced = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Map<Rule, Map<List<String>, Group>> state = new java.util.IdentityHashMap<>();
     private final Clock clock;
     private final int maxGroups;
     private Instant watermark = Instant.EPOCH;
@@ -72,7 +72,8 @@ public final class RuleEngine {
 
     /** The alerts this event causes, in the order they fired. */
     public List<Alert> evaluate(EventView e) {
-        Instant t = e.time() != null ? e.time() : clock.instant();
+        Instant time = e.time();
+        Instant t = time != null ? time : clock.instant();
         if (t.isAfter(watermark)) {
             watermark = t;
         }

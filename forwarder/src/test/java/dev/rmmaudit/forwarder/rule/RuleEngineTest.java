@@ -173,4 +173,13 @@ class RuleEngineTest {
         List<Alert> a = engine.evaluate(noTime);
         assertEquals(Instant.parse("2026-11-19T12:00:00Z"), a.get(0).time());
     }
+
+    @Test
+    void eventView_time_isParsedFromTimestamp_andKeptByDerivedCopies() throws Exception {
+        EventView e = at("2026-11-19T10:00:00Z", "bob", "failure");
+        assertEquals(Instant.parse("2026-11-19T10:00:00Z"), e.time());
+        assertEquals(e.time(), e.with("forwarder.x", "1").time());
+        assertEquals(Instant.parse("2026-11-19T11:00:00Z"), e.with("@timestamp", "2026-11-19T11:00:00Z").time());
+        assertEquals(null, RuleTesting.event("{\"@timestamp\":\"yesterday\"}").time());
+    }
 }

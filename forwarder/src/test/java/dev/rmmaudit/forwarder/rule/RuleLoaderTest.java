@@ -117,4 +117,24 @@ class RuleLoaderTest {
                 ev));
         assertFalse(matches("  s: {user.name: alice, event.action: user-created}\n  condition: s\n", ev));
     }
+
+    private static boolean matchesWithLogsource(String logsource, String eventJson) throws Exception {
+        Problems p = new Problems();
+        List<Rule> parsed = RuleLoader.parse("r.yml", "title: t\nid: x\nlogsource: " + logsource
+                + "\ndetection:\n  s: {event.action: x}\n  condition: s\n", p);
+        p.throwIfAny();
+        return parsed.get(0).matches(RuleTesting.event(eventJson));
+    }
+
+    @Test
+    void match_logsource_comparesModuleCategoryAndDatasetSuffixIgnoringCase() throws Exception {
+        String ev = "{\"event\":{\"action\":\"x\",\"module\":\"automate\",\"category\":[\"iam\",\"Authentication\"],"
+                + "\"dataset\":\"automate.Users\"}}";
+        assertTrue(matchesWithLogsource("{product: Automate, category: authentication, service: users}", ev));
+        assertFalse(matchesWithLogsource("{product: screenconnect}", ev));
+        assertFalse(matchesWithLogsource("{category: network}", ev));
+        assertFalse(matchesWithLogsource("{service: sers}", ev), "a suffix must follow the dot");
+        assertFalse(matchesWithLogsource("{service: automate.users.more}", ev), "longer than the dataset");
+        assertFalse(matchesWithLogsource("{service: users}", "{\"event\":{\"action\":\"x\"}}"), "no dataset");
+    }
 }
