@@ -10,6 +10,10 @@ import java.util.stream.Collectors;
 /** Translates our configuration into the Debezium embedded engine's properties. */
 public final class DebeziumProperties {
     static final String TOPIC_PREFIX = "rmmaudit";
+    /** Records the engine hands over at once. */
+    static final int MAX_BATCH = 512;
+    /** Records read ahead of the forwarder (beyond this the binlog reader waits). */
+    static final int MAX_QUEUE = 2048;
 
     private DebeziumProperties() {
     }
@@ -49,8 +53,11 @@ public final class DebeziumProperties {
         p.setProperty("include.schema.changes", "false");
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("bigint.unsigned.handling.mode", "precise");
-        p.setProperty("max.batch.size", "2048");
-        p.setProperty("max.queue.size", "8192");
+        // Small batches and a short queue: whenever the forwarder is the slower side the queue is full, and every
+        // record in it outlives several young collections. With 8,192 queued records the collector's copying cost
+        // more CPU than the rest of the pipeline (docs/performance.md); 2,048 keeps the reader as fast.
+        p.setProperty("max.batch.size", Integer.toString(MAX_BATCH));
+        p.setProperty("max.queue.size", Integer.toString(MAX_QUEUE));
         p.setProperty("poll.interval.ms", "50");
         // Heartbeats carry the current binlog position even when the mapped tables are quiet, so the committed
         // position keeps up with a busy server (a restart re-reads less, and purged binlogs bite less).
