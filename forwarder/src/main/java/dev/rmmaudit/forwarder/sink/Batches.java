@@ -61,6 +61,28 @@ public final class Batches {
         return batch.stream().map(Encoded::bytes).toList();
     }
 
+    /**
+     * The items as the parts of one body, not joined: {@code open} first (when not null), {@code separator}
+     * between items, {@code close} last (when not null). {@code [a,b]} is {@code framed(items, "[", ",", "]")}; NDJSON
+     * is {@code framed(items, null, "\n", "\n")}. The small arrays are shared, not copied.
+     */
+    public static List<byte[]> framed(List<byte[]> items, byte[] open, byte[] separator, byte[] close) {
+        List<byte[]> out = new ArrayList<>(items.size() * 2 + 2);
+        if (open != null) {
+            out.add(open);
+        }
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.add(separator);
+            }
+            out.add(items.get(i));
+        }
+        if (close != null && (open != null || !items.isEmpty())) {
+            out.add(close);
+        }
+        return out;
+    }
+
     /** The items joined, each followed by {@code separator} when it is not null. */
     public static byte[] join(List<byte[]> items, byte[] separator) {
         int n = 0;

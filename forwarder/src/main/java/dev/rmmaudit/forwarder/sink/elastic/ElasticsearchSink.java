@@ -66,7 +66,7 @@ public final class ElasticsearchSink extends HttpSinkBase {
     /** Sends one bulk request; returns the events to send again. */
     private List<SecurityEvent> send(List<Batches.Encoded<SecurityEvent>> encoded) throws InterruptedException {
         List<SecurityEvent> batch = Batches.items(encoded);
-        byte[] body = Batches.join(Batches.bytes(encoded), null);
+        List<byte[]> body = Batches.bytes(encoded);
         HttpDelivery.Result r = http.send(() -> {
             HttpRequest.Builder b = http.post(http.request(URI.create(config.url() + "/" + config.dataStream()
                     + "/_bulk")).header("Content-Type", "application/x-ndjson"), body);

@@ -26,6 +26,11 @@ public final class WebhookSink extends HttpSinkBase {
         this.config = config;
     }
 
+    private static final byte[] OPEN = {'['};
+    private static final byte[] COMMA = {','};
+    private static final byte[] CLOSE = {']'};
+    private static final byte[] NEWLINE = {'\n'};
+
     @Override
     public void deliver(List<SecurityEvent> events) throws InterruptedException {
         long start = System.nanoTime();
@@ -34,7 +39,8 @@ public final class WebhookSink extends HttpSinkBase {
                 e -> ecs.encode(e).getBytes(StandardCharsets.UTF_8)), config.http().maxBatchEvents(),
                 config.http().maxBatchBytes())) {
             List<byte[]> parts = Batches.bytes(batch);
-            byte[] raw = ndjson ? Batches.join(parts, new byte[] {'\n'}) : array(parts);
+            List<byte[]> raw = ndjson ? Batches.framed(parts, null, NEWLINE, NEWLINE)
+                    : Batches.framed(parts, OPEN, COMMA, CLOSE);
             HttpDelivery.Result r = http.send(() -> {
                 HttpRequest.Builder b = http.post(http.request(URI.create(config.url()))
                         .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json"), raw);
@@ -51,13 +57,5 @@ public final class WebhookSink extends HttpSinkBase {
         metrics.latency((System.nanoTime() - start) / 1_000_000);
     }
 
-    private static byte[] array(List<byte[]> parts) {
-        byte[] joined = Batches.join(parts, new byte[] {','});
-        byte[] out = new byte[joined.length + 1 - (parts.isEmpty() ? 0 : 1) + 1];
-        out[0] = '[';
-        System.arraycopy(joined, 0, out, 1, parts.isEmpty() ? 0 : joined.length - 1);
-        out[out.length - 1] = ']';
-        return out;
-    }
 
 }

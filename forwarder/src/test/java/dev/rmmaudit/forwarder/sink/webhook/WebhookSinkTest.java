@@ -60,6 +60,29 @@ class WebhookSinkTest {
     }
 
     @Test
+    void deliver_bodyBuiltFromParts_isSentWithItsLengthNotChunked() throws Exception {
+        List<String> lengths = Collections.synchronizedList(new ArrayList<>());
+        List<String> bodies = Collections.synchronizedList(new ArrayList<>());
+        try (FakeHttp http = new FakeHttp()) {
+            http.server.createContext("/hook", x -> {
+                lengths.add(x.getRequestHeaders().getFirst("Content-Length") + "/"
+                        + x.getRequestHeaders().getFirst("Transfer-Encoding"));
+                bodies.add(FakeHttp.body(x));
+                FakeHttp.answer(x, 200, "");
+            });
+            try (WebhookSink s = new WebhookSink(new HttpSinkConfig("hook", "json", http.url() + "/hook", "json",
+                    Map.of(), HttpSettingsForTests.of(dir.resolve("d"), 100, false, 0)))) {
+                s.deliver(events(5));
+                s.deliver(List.of());
+            }
+        }
+        String body = bodies.get(0);
+        assertEquals(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + "/null", lengths.get(0));
+        assertEquals(5, new ObjectMapper().readTree(body).size());
+        assertTrue(body.startsWith("[{") && body.endsWith("}]") && body.contains("},{"), body);
+    }
+
+    @Test
     void deliver_badRequest_isDeadLettered_andNotRetried() throws Exception {
         try (FakeHttp http = new FakeHttp()) {
             int[] calls = {0};
