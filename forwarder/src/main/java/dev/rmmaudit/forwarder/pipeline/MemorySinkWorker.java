@@ -75,18 +75,32 @@ final class MemorySinkWorker extends SinkWorker {
             List<SecurityEvent> events = new java.util.ArrayList<>();
             jobs.forEach(j -> events.addAll(j.events()));
             try {
-                sink.deliver(events);
-                jobs.forEach(j -> j.done().complete(null));
+                // A sink that confirms later (HEC acks) returns once it sent; the jobs stay owed (their permits
+                // held) until it confirms, so what may wait for confirmation is bounded as what may queue is.
+                sink.deliverAsync(events).whenComplete((v, error) -> finish(jobs, error));
             } catch (InterruptedException e) {
-                jobs.forEach(j -> j.done().completeExceptionally(e));
+                finish(jobs, e);
                 failRemaining(e);
                 return;
             } catch (RuntimeException e) {
-                LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), e.toString());
-                jobs.forEach(j -> j.done().completeExceptionally(e));
-            } finally {
-                jobs.forEach(j -> pending.release(j.permits()));
+                finish(jobs, e);
             }
+        }
+    }
+
+    private void finish(List<Job> jobs, Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
+                ? error.getCause() : error;
+        if (cause != null && !(cause instanceof InterruptedException)) {
+            LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), cause.toString());
+        }
+        for (Job j : jobs) {
+            if (cause == null) {
+                j.done().complete(null);
+            } else {
+                j.done().completeExceptionally(cause);
+            }
+            pending.release(j.permits());
         }
     }
 

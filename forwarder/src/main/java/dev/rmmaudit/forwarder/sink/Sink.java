@@ -14,6 +14,18 @@ public interface Sink extends AutoCloseable {
     /** Delivers every event of the batch, retrying as long as it takes; interrupted only on shutdown. */
     void deliver(List<SecurityEvent> batch) throws InterruptedException;
 
+    /**
+     * Sends the batch and returns a future that completes once the destination confirmed it (or fails when it
+     * never will). A sink whose destination confirms later (Splunk's indexer acknowledgement) returns as soon as
+     * the batch is sent, so the next batch goes out while the first waits; the caller bounds how much may wait.
+     * Blocks, as {@link #deliver} does, while the destination is away. By default: {@link #deliver}, then done.
+     */
+    default java.util.concurrent.CompletableFuture<Void> deliverAsync(List<SecurityEvent> batch)
+            throws InterruptedException {
+        deliver(batch);
+        return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+
     /** This sink's counters. */
     SinkMetrics metrics();
 

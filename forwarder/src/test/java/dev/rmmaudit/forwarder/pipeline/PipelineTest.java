@@ -149,4 +149,86 @@ class PipelineTest {
         assertEquals(4, slow.got.size());
         p.close();
     }
+
+    /** A sink that sends at once and confirms when the test says so (as HEC's acks do). */
+    private static final class ConfirmsLater implements Sink {
+        final List<List<SecurityEvent>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<java.util.concurrent.CompletableFuture<Void>> confirmations =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public String name() {
+            return "acks";
+        }
+
+        @Override
+        public void deliver(List<SecurityEvent> batch) {
+            throw new AssertionError("the memory worker must not wait for confirmation");
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> deliverAsync(List<SecurityEvent> batch) {
+            sent.add(batch);
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            confirmations.add(f);
+            return f;
+        }
+
+        @Override
+        public SinkMetrics metrics() {
+            return new SinkMetrics();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void handle_sinkConfirmingLater_keepsSending_countsUnconfirmedAsOwed_andWaitsAtTheBound() throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        ConfirmsLater acks = new ConfirmsLater();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
+                acks, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 3, 0, "block", true, null),
+                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), null);
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (acks.sent.stream().mapToInt(List::size).sum() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(3, acks.sent.stream().mapToInt(List::size).sum(), "sent without waiting for confirmations");
+        assertEquals(3, p.pendingBySink().get("acks"), "unconfirmed events are still owed");
+        assertTrue(batches.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone));
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> fourthDelivered =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CompletableFuture<Void> fourth = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                fourthDelivered.set(p.handle(List.of(rename("4", "user4", "h"))));
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(300);
+        assertFalse(fourth.isDone(), "three unconfirmed events reach the bound of three: backpressure");
+        new ArrayList<>(acks.confirmations).forEach(f -> f.complete(null));
+        fourth.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        while (acks.confirmations.size() < acks.sent.size() || acks.sent.stream().mapToInt(List::size).sum() < 4) {
+            Thread.sleep(10);
+        }
+        assertEquals(1L, p.pendingBySink().get("acks"));
+        acks.confirmations.get(acks.confirmations.size() - 1).completeExceptionally(new IllegalStateException(
+                "refused"));
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> fourthDelivered.get().get(5,
+                        java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(failed.getCause().getMessage().contains("refused"), failed.toString());
+        assertEquals(0L, p.pendingBySink().get("acks"), "a failed confirmation releases its share of the bound");
+        p.close();
+    }
 }

@@ -13,13 +13,13 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,71 +56,165 @@ public final class SplunkHecSink extends HttpSinkBase {
         return channel;
     }
 
-    private record Pending(List<Batches.Encoded<SecurityEvent>> events, long sentAt) {
+    /** A request sent and not yet acknowledged: its events (encoded again should it be re-sent), and its waiter. */
+    private record Pending(List<SecurityEvent> events, long sentAt, CompletableFuture<Void> done) {
     }
 
+    /** Requests awaiting their acknowledgement, by ackId (bounded by what the sink's worker lets wait). */
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private Thread ackPoller;
+    private volatile boolean closed;
+
+    /** Sends the events and returns once Splunk acknowledged them all (or dead-lettered what it refused). */
     @Override
     public void deliver(List<SecurityEvent> events) throws InterruptedException {
-        long start = System.nanoTime();
-        Deque<List<Batches.Encoded<SecurityEvent>>> toSend = new ArrayDeque<>(Batches.splitEncoded(
-                Batches.encode(events, this::encode), config.http().maxBatchEvents(), config.http().maxBatchBytes()));
-        Map<Long, Pending> pending = new LinkedHashMap<>();
-        while (!toSend.isEmpty() || !pending.isEmpty()) {
-            while (!toSend.isEmpty()) {
-                List<Batches.Encoded<SecurityEvent>> batch = toSend.poll();
-                byte[] body = Batches.join(Batches.bytes(batch), null);
-                HttpDelivery.Result r = http.send(() -> http.post(request("/services/collector/event"), body).build(),
-                        SplunkHecSink::classify);
-                if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
-                    LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), batch.size(),
-                            r.verdict().reason(), deadLetters.path());
-                    deadLetters.write(Batches.items(batch), r.verdict().reason());
-                } else if (!config.acks()) {
-                    metrics.sent(batch.size());
-                } else {
-                    long ackId = readTree(r.response().body()).path("ackId").asLong(-1);
-                    if (ackId < 0) {
-                        throw new IllegalStateException("sink " + config.name() + ": acks are on but HEC answered "
-                                + "without ackId (is indexer acknowledgement enabled for this token?)");
-                    }
-                    pending.put(ackId, new Pending(batch, System.nanoTime()));
-                }
+        try {
+            deliverAsync(events).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof InterruptedException i) {
+                throw i;
             }
-            if (!pending.isEmpty()) {
-                Thread.sleep(config.ackPollInterval().toMillis());
-                pollAcks(pending, toSend);
-            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
-        metrics.latency((System.nanoTime() - start) / 1_000_000);
     }
 
-    private void pollAcks(Map<Long, Pending> pending, Deque<List<Batches.Encoded<SecurityEvent>>> toSend)
+    /**
+     * Posts the events (in requests bounded by count and bytes) and returns without waiting for their
+     * acknowledgements: a thread of this sink polls for them every {@code ackPollInterval} and completes the
+     * future, so the next batch is sent while Splunk indexes this one. (Waiting for each ack before sending more
+     * held throughput to one batch per poll interval.)
+     */
+    @Override
+    public CompletableFuture<Void> deliverAsync(List<SecurityEvent> events) throws InterruptedException {
+        long start = System.nanoTime();
+        List<CompletableFuture<Void>> requests = new ArrayList<>();
+        for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(events, this::encode),
+                config.http().maxBatchEvents(), config.http().maxBatchBytes())) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            post(Batches.items(batch), Batches.bytes(batch), done);
+            requests.add(done);
+        }
+        return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
+            if (error == null) {
+                metrics.latency((System.nanoTime() - start) / 1_000_000);
+            }
+        });
+    }
+
+    /** Posts one request; it is done at once without acks or when refused for good, else when acknowledged. */
+    private void post(List<SecurityEvent> events, List<byte[]> body, CompletableFuture<Void> done)
             throws InterruptedException {
+        HttpDelivery.Result r = http.send(() -> http.post(request("/services/collector/event"), body).build(),
+                SplunkHecSink::classify);
+        if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
+            LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), events.size(),
+                    r.verdict().reason(), deadLetters.path());
+            deadLetters.write(events, r.verdict().reason());
+            done.complete(null);
+        } else if (!config.acks()) {
+            metrics.sent(events.size());
+            done.complete(null);
+        } else {
+            long ackId = readTree(r.response().body()).path("ackId").asLong(-1);
+            if (ackId < 0) {
+                done.completeExceptionally(new IllegalStateException("sink " + config.name() + ": acks are on but "
+                        + "HEC answered without ackId (is indexer acknowledgement enabled for this token?)"));
+                return;
+            }
+            pending.put(ackId, new Pending(events, System.nanoTime(), done));
+            startAckPoller();
+            if (closed && pending.remove(ackId) != null) { // closed meanwhile: nobody will poll for it
+                done.completeExceptionally(new InterruptedException("sink " + config.name() + " closed"));
+            }
+        }
+    }
+
+    private synchronized void startAckPoller() {
+        if (ackPoller == null && !closed) {
+            ackPoller = new Thread(this::pollAcksUntilClosed, "sink-" + config.name() + "-acks");
+            ackPoller.setDaemon(true);
+            ackPoller.start();
+        }
+    }
+
+    private void pollAcksUntilClosed() {
+        Throwable cause = null;
+        try {
+            while (!closed) {
+                Thread.sleep(config.ackPollInterval().toMillis());
+                if (!pending.isEmpty()) {
+                    pollAcks();
+                }
+            }
+        } catch (InterruptedException e) {
+            cause = e;
+        } catch (RuntimeException e) {
+            LOG.error("sink {}: polling for acknowledgements failed: {}", config.name(), e.toString());
+            cause = e;
+        }
+        Throwable failure = cause instanceof InterruptedException || cause == null
+                ? new InterruptedException("sink " + config.name() + " closed before Splunk acknowledged") : cause;
+        for (Long id : new ArrayList<>(pending.keySet())) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.done().completeExceptionally(failure);
+            }
+        }
+        synchronized (this) {
+            ackPoller = null;
+        }
+    }
+
+    /** Asks for every pending ackId at once; completes the acknowledged, sends again what waited too long. */
+    private void pollAcks() throws InterruptedException {
+        List<Long> ids = new ArrayList<>(pending.keySet());
         ObjectNode body = JSON.createObjectNode();
-        pending.keySet().forEach(body.putArray("acks")::add);
+        ids.forEach(body.putArray("acks")::add);
         byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
         // ack polls are small and always sent plain
         HttpDelivery.Result r = http.send(() -> request("/services/collector/ack")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), SplunkHecSink::classify);
         if (r.verdict().kind() == Verdict.Kind.DELIVERED) {
             JsonNode acks = readTree(r.response().body()).path("acks");
-            for (Long id : new ArrayList<>(pending.keySet())) {
+            for (Long id : ids) {
                 if (acks.path(Long.toString(id)).asBoolean(false)) {
-                    metrics.sent(pending.remove(id).events().size());
+                    Pending p = pending.remove(id);
+                    if (p != null) {
+                        metrics.sent(p.events().size());
+                        p.done().complete(null);
+                    }
                 }
             }
         }
         long now = System.nanoTime();
-        for (Long id : new ArrayList<>(pending.keySet())) {
+        for (Long id : ids) {
             Pending p = pending.get(id);
-            if (now - p.sentAt() > config.ackTimeout().toNanos()) {
+            if (p != null && now - p.sentAt() > config.ackTimeout().toNanos() && pending.remove(id, p)) {
                 LOG.warn("sink {}: no acknowledgement for ackId {} after {}; sending its {} events again",
                         config.name(), id, config.ackTimeout(), p.events().size());
-                pending.remove(id);
-                toSend.add(p.events());
                 metrics.retried();
+                post(p.events(), Batches.bytes(Batches.encode(p.events(), this::encode)), p.done());
             }
         }
+    }
+
+    /** Stops polling; what was not acknowledged fails (and stays uncommitted, to be read again). */
+    @Override
+    public void close() {
+        Thread poller;
+        synchronized (this) {
+            closed = true;
+            poller = ackPoller;
+        }
+        if (poller != null) {
+            poller.interrupt();
+            try {
+                poller.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        super.close();
     }
 
     private HttpRequest.Builder request(String path) {

@@ -70,6 +70,34 @@ class SplunkHecSinkTest {
     }
 
     @Test
+    void deliverAsync_withAcks_returnsWhenSent_sendsMoreMeanwhile_andCompletesWhenIndexed() throws Exception {
+        hec.pollsBeforeAck = 4; // acknowledged on the fifth poll, 50 ms apart
+        try (SplunkHecSink s = sink(true, 5, 0, Duration.ofSeconds(30))) {
+            java.util.concurrent.CompletableFuture<Void> first = s.deliverAsync(events(5));
+            java.util.concurrent.CompletableFuture<Void> second = s.deliverAsync(events(5));
+            assertEquals(2, hec.eventRequests.get(), "the second batch went out before the first was acknowledged");
+            assertFalse(first.isDone(), "not delivered before Splunk acknowledged it");
+            assertEquals(0, s.metrics().sent());
+            java.util.concurrent.CompletableFuture.allOf(first, second).get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(10, s.metrics().sent());
+            assertEquals(10, hec.acknowledged.size());
+            assertTrue(hec.pollsSeen.values().stream().allMatch(p -> p > 4));
+        }
+    }
+
+    @Test
+    void close_withBatchesAwaitingAcks_failsTheirFutures() throws Exception {
+        hec.neverAckFirst = true;
+        java.util.concurrent.CompletableFuture<Void> f;
+        try (SplunkHecSink s = sink(true, 5, 0, Duration.ofMinutes(5))) {
+            f = s.deliverAsync(events(3));
+        }
+        java.util.concurrent.ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.util.concurrent.ExecutionException.class, () -> f.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        assertTrue(e.getCause() instanceof InterruptedException, e.toString());
+    }
+
+    @Test
     void deliver_acksOutOfOrder_stillDeliversEachOnce() throws Exception {
         hec.reverseAcks = true;
         hec.pollsBeforeAck = 1;
