@@ -47,7 +47,12 @@ public final class AutomateSource implements AutoCloseable {
     private volatile PendingCommit current;
     private volatile boolean closing;
 
-    private record PendingCommit(List<RecordChangeEvent<SourceRecord>> records,
+    /**
+     * A batch handed to the pipeline: the last record of it (its offset covers the whole batch, and keeping every
+     * record until delivery kept thousands of change records alive through every young collection while a slow
+     * sink caught up), the batch's committer and the delivery future.
+     */
+    private record PendingCommit(RecordChangeEvent<SourceRecord> last,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer, CompletableFuture<Void> delivered) {
     }
 
@@ -97,7 +102,9 @@ public final class AutomateSource implements AutoCloseable {
                     }
                     CompletableFuture<Void> delivered = batch.isEmpty() ? CompletableFuture.completedFuture(null)
                             : handler.handle(batch);
-                    commits.put(new PendingCommit(List.copyOf(records), committer, delivered));
+                    if (!records.isEmpty()) {
+                        commits.put(new PendingCommit(records.get(records.size() - 1), committer, delivered));
+                    }
                 })
                 .build();
         committer = new Thread(this::commitInOrder, "automate-commit");
@@ -183,9 +190,8 @@ public final class AutomateSource implements AutoCloseable {
                 p = commits.take();
                 current = p;
                 p.delivered().get();
-                for (RecordChangeEvent<SourceRecord> r : p.records()) {
-                    p.committer().markProcessed(r);
-                }
+                // Offsets only move forward within a batch, and the engine keeps the last one marked.
+                p.committer().markProcessed(p.last());
                 p.committer().markBatchFinished();
                 current = null;
             } catch (InterruptedException e) {
