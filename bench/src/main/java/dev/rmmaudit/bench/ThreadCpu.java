@@ -1,0 +1,118 @@
+package dev.rmmaudit.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * CPU time by thread, read from {@code /proc/self/task} (Linux; elsewhere there is nothing to show): what each
+ * part of a drain cost per change. On a machine whose cores are all busy, the ratio of two drains' rates is the
+ * inverse ratio of their CPU per change, and this says where the difference goes.
+ */
+final class ThreadCpu {
+    /** Thread groups in the order they are printed. */
+    static final List<String> GROUPS = List.of("binlog reader (Debezium)",
+            "engine threads (Debezium; the forwarder's mapping and rules run on its handler thread)",
+            "forwarder: sinks, acknowledgements, commits", "garbage collection", "JIT compiler",
+            "benchmark receivers", "other");
+    private static final double NANOS_PER_TICK = 1e9 / 100; // USER_HZ, 100 on Linux
+
+    private ThreadCpu() {
+    }
+
+    /** Cumulative CPU nanoseconds per group, now. */
+    static Map<String, Double> snapshot() {
+        Map<String, Double> out = new LinkedHashMap<>();
+        GROUPS.forEach(g -> out.put(g, 0.0));
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return out;
+        }
+        try (var dirs = Files.list(tasks)) {
+            for (Path d : (Iterable<Path>) dirs::iterator) {
+                try {
+                    String name = Files.readString(d.resolve("comm")).trim();
+                    String stat = Files.readString(d.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    double ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+                    out.merge(group(name), ticks * NANOS_PER_TICK, Double::sum);
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (java.io.IOException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The group of a thread by its name (as /proc shows it: cut to 15 characters). */
+    static String group(String name) {
+        if (name.startsWith("blc-")) {
+            return GROUPS.get(0);
+        }
+        if (name.startsWith("pool-") || name.startsWith("debezium")) {
+            return GROUPS.get(1);
+        }
+        if (name.startsWith("sink-") || name.startsWith("automate-") || name.startsWith("HttpClient")
+                || name.startsWith("AtomicFileOffse")) {
+            return GROUPS.get(2);
+        }
+        if (name.startsWith("GC Thread") || name.startsWith("G1 ") || name.equals("VM Thread")) {
+            return GROUPS.get(3);
+        }
+        if (name.contains("CompilerThre")) {
+            return GROUPS.get(4);
+        }
+        if (name.startsWith("bench-") || name.startsWith("HTTP-Dispatcher")) {
+            return GROUPS.get(5);
+        }
+        return GROUPS.get(6);
+    }
+
+    /**
+     * The steady part of a drain: from the first event received to the moment the last of {@code parties}
+     * receivers has all of them.
+     */
+    static final class Window {
+        private final int parties;
+        private final AtomicInteger done = new AtomicInteger();
+        private volatile Map<String, Double> start;
+        private volatile Map<String, Double> end;
+
+        Window(int parties) {
+            this.parties = parties;
+        }
+
+        synchronized void begin() {
+            if (start == null) {
+                start = snapshot();
+            }
+        }
+
+        void arrived() {
+            if (done.incrementAndGet() == parties) {
+                end = snapshot();
+            }
+        }
+
+        /** Microseconds of CPU per change by group (and "total"), or empty when the window did not close. */
+        Map<String, Double> perChange(int changes) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            if (start == null || end == null) {
+                return out;
+            }
+            double total = 0;
+            for (String g : GROUPS) {
+                double us = (end.get(g) - start.get(g)) / 1e3 / changes;
+                out.put(g, us);
+                total += us;
+            }
+            out.put("total", total);
+            return out;
+        }
+    }
+}
