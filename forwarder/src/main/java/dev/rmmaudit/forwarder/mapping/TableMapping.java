@@ -33,6 +33,10 @@ public record TableMapping(
     static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("actor", "targetUser", "targetUserId",
             "sourceAddress");
 
+    public TableMapping {
+        secrets = ColumnSet.of(secrets);
+    }
+
     /** The column behind a logical name; a name that is not declared is taken as a column name itself. */
     public String column(String logical) {
         return columns.getOrDefault(logical, logical);
@@ -46,12 +50,8 @@ public record TableMapping(
         return out;
     }
 
+    /** Whether {@code column} is a secret column, in any case. */
     public boolean isSecret(String column) {
-        for (String s : secrets) {
-            if (s.equalsIgnoreCase(column)) {
-                return true;
-            }
-        }
-        return false;
+        return secrets.contains(column);
     }
 }

@@ -70,9 +70,7 @@ public final class AutomateSource implements AutoCloseable {
         }
         java.util.Map<String, java.util.Set<String>> secrets = new java.util.HashMap<>();
         for (TableMapping t : tables) {
-            java.util.Set<String> cols = new java.util.HashSet<>();
-            t.secrets().forEach(c -> cols.add(c.toLowerCase(java.util.Locale.ROOT)));
-            secrets.put(t.table().toLowerCase(java.util.Locale.ROOT), cols);
+            secrets.put(t.table().toLowerCase(java.util.Locale.ROOT), t.secrets()); // a ColumnSet: any case
         }
         RecordConverter converter = new RecordConverter(config.host() + ":" + config.port(), secrets);
         needsResumePoint = !hasOffsets();

@@ -23,11 +23,13 @@ import org.apache.kafka.connect.source.SourceRecord;
 final class RecordConverter {
     private final String server;
     private final java.util.Map<String, java.util.Set<String>> secretsByTable;
+    /** The same, by the table name as the binlog spells it (one lookup per row, no lower-case copy). */
+    private final java.util.Map<String, java.util.Set<String>> secretsOf = new java.util.HashMap<>();
     static final String SECRET = "[secret]";
     static final String SECRET_CHANGED = "[secret, changed]";
 
     /**
-     * @param secretsByTable lower-case table name to lower-case secret column names: their values are replaced
+     * @param secretsByTable lower-case table name to its secret column names (in any case): their values are replaced
      *     here, at conversion (see {@link #maskSecrets}), so a change stays visible and the value never reaches
      *     the rest of the forwarder
      */
@@ -60,7 +62,8 @@ final class RecordConverter {
             position = position + " gtid " + gtid;
         }
         java.util.Set<String> secrets = table == null ? java.util.Set.of()
-                : secretsByTable.getOrDefault(table.toLowerCase(java.util.Locale.ROOT), java.util.Set.of());
+                : secretsOf.computeIfAbsent(table, t -> secretsByTable.getOrDefault(t.toLowerCase(
+                        java.util.Locale.ROOT), java.util.Set.of()));
         LinkedHashMap<String, Object> before = row(value.getStruct("before"));
         LinkedHashMap<String, Object> after = row(value.getStruct("after"));
         maskSecrets(before, after, secrets);
@@ -112,12 +115,7 @@ final class RecordConverter {
 
     /** Whether {@code column} is one of the (lower-case) secret names, without a lower-case copy per column. */
     private static boolean isSecret(String column, java.util.Set<String> secrets) {
-        for (String s : secrets) {
-            if (s.equalsIgnoreCase(column)) {
-                return true;
-            }
-        }
-        return false;
+        return dev.rmmaudit.forwarder.mapping.ColumnSet.containsIgnoringCase(secrets, column);
     }
 
     private static boolean sameValue(Object a, Object b) {
