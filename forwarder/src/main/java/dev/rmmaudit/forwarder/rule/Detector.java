@@ -24,7 +24,7 @@ public final class Detector {
             return List.of();
         }
         List<SecurityEvent> out = new ArrayList<>();
-        for (Alert a : evaluate(EventView.of(ecs.toEcs(e), e.time()))) {
+        for (Alert a : evaluate(EventView.of(ecs.flat(e), e.time()))) {
             out.add(toEvent(a));
         }
         return out;

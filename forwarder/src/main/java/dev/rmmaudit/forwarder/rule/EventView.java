@@ -31,6 +31,17 @@ public final class EventView {
         return new EventView(fields);
     }
 
+    /**
+     * A view of fields already flattened (as {@link dev.rmmaudit.forwarder.encode.EcsJsonEncoder#flat} gives
+     * them) whose {@code @timestamp} is {@code time}. The map is the view's own from now on.
+     */
+    public static EventView of(Map<String, List<String>> flattened, Instant time) {
+        EventView v = new EventView(flattened);
+        v.time = time;
+        v.timeParsed = true;
+        return v;
+    }
+
     /** Flattens an ECS document whose {@code @timestamp} is {@code time} (saves parsing it back). */
     public static EventView of(JsonNode ecs, Instant time) {
         EventView v = of(ecs);

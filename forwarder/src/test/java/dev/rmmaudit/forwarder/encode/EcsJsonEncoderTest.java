@@ -43,4 +43,43 @@ class EcsJsonEncoderTest {
         assertEquals(hostile, n.at("/user/target/name").asText());
         assertFalse(n.has("injected"));
     }
+
+    /** Events that exercise every branch of the ECS layout, including attribute paths that collide. */
+    private static java.util.List<dev.rmmaudit.forwarder.event.SecurityEvent> variety() {
+        java.util.List<dev.rmmaudit.forwarder.event.SecurityEvent> out = new java.util.ArrayList<>();
+        out.add(Events.withValue("mallory"));
+        for (String hostile : new String[] {"\"}, \"x\": {\"", "a.b", "", "😀", "line\nbreak"}) {
+            out.add(Events.withValue(hostile));
+        }
+        java.time.Instant t = java.time.Instant.parse("2026-11-21T10:15:30Z");
+        var b = dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i").time(t).action("a");
+        out.add(b.build()); // no module, no category, nothing optional
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i2").time(t).module("automate")
+                .action("x").actor("bob").targetUserName("bob").targetGroups(java.util.List.of("A", "B", "A"))
+                .superAdmin(null, true).change("Email", new dev.rmmaudit.forwarder.event.SecurityEvent.Change(null,
+                        "n@x")).change("a.b", new dev.rmmaudit.forwarder.event.SecurityEvent.Change("1", "2"))
+                .attribute("class.id", "7").attribute("class.name", "Admins").attribute("super_admin.via", "Admins")
+                .attribute("changes.Email", "replaced").attribute("plain", "v").attribute("plain.child", "w")
+                .attribute("obj.inner", "x").attribute("obj", "y").attribute("origin.server", "gone")
+                .attribute("", "empty").attribute("x..y", "z")
+                .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("db", null, "users", "p")).build());
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i3").time(t).module("message").action("y")
+                .message("replaced by the vendor object").targetUserId("9").build());
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i5").time(t).module("automate")
+                .dataset("automate.alerts").action("burst").category("authentication").types(java.util.List.of("info"))
+                .actor("bob").sourceAddress("192.0.2.1").attribute("rule.level", "high").attribute("rule.count", "5")
+                .alert("failed_login_burst", "Failed-login burst", java.util.List.of("e1", "e2")).build());
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i4").time(t).action("alert").alert("r",
+                "R", java.util.List.of("e")).build()); // an alert without a module: its vendor is rmm_audit
+        return out;
+    }
+
+    @Test
+    void flat_everyLayoutBranch_equalsTheFlattenedDocument() {
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : variety()) {
+            java.util.Map<String, java.util.List<String>> fromTree = dev.rmmaudit.forwarder.rule.EventView.of(
+                    encoder.toEcs(e)).fields();
+            assertEquals(fromTree, encoder.flat(e), e.toString());
+        }
+    }
 }
