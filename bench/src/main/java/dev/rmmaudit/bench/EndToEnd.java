@@ -113,7 +113,7 @@ public final class EndToEnd {
             System.out.printf("| latency p50 / p99 at %,.0f changes/s (%d s) | | %.0f ms / %.0f ms | |%n",
                     fwd.achievedRate(), seconds, fwd.p50(), fwd.p99());
             System.out.printf("| peak heap | %,d MB | %,d MB | |%n", rawHeap >> 20, fwdHeap >> 20);
-            printCpu(raw, withRules, fwd.drain());
+            printCpu(raw, mappingOnly, withRules, syslogOnly, hecOnly, fwd.drain());
             System.out.printf("%nJVM: %s %s, max heap %,d MB, %d CPUs%n", System.getProperty("java.vm.name"),
                     System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
                     Runtime.getRuntime().availableProcessors());
@@ -149,20 +149,26 @@ public final class EndToEnd {
     record Drain(double rate, double firstMillis, Map<String, Double> cpu) {
     }
 
-    /** Where the CPU went, per change, in the steady part of three drains (Linux only). */
-    private static void printCpu(Drain raw, Drain counted, Drain full) {
-        if (raw.cpu().isEmpty() || counted.cpu().isEmpty() || full.cpu().isEmpty()) {
+    /** Where the CPU went, per change, in the steady part of each drain, and how busy the cores were (Linux). */
+    private static void printCpu(Drain raw, Drain mapping, Drain rules, Drain syslog, Drain hec, Drain full) {
+        List<Drain> drains = List.of(raw, mapping, rules, syslog, hec, full);
+        if (drains.stream().anyMatch(d -> d.cpu().isEmpty())) {
             return;
         }
-        System.out.printf("%n| CPU µs per change (steady part of the drain) | bare engine | forwarder → counting sink, "
-                + "rules on | forwarder → syslog + HEC |%n| --- | ---: | ---: | ---: |%n");
+        System.out.printf("%n| CPU µs per change (steady part of the drain) | bare engine | → counting sink, rules off "
+                + "| → counting sink, rules on | → syslog | → HEC | → syslog + HEC |%n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: |%n");
         for (String g : raw.cpu().keySet()) {
-            System.out.printf("| %s | %.1f | %.1f | %.1f |%n", g, raw.cpu().get(g), counted.cpu().get(g),
-                    full.cpu().get(g));
+            StringBuilder row = new StringBuilder("| " + g + " |");
+            drains.forEach(d -> row.append(String.format(" %.1f |", d.cpu().get(g))));
+            System.out.println(row);
         }
+        StringBuilder busy = new StringBuilder("| JVM cores busy (CPU per change × events/s) |");
+        drains.forEach(d -> busy.append(String.format(" %.2f |", d.cpu().get("total") * d.rate() / 1e6)));
+        System.out.println(busy);
     }
 
-    /** The ceiling: the same engine and properties, a consumer that only counts. Returns {events/s, ms to first}. */
+    /** The ceiling: the same engine and properties, a consumer that only counts. */
     static Drain raw(LocalServer db, String password, int n) throws Exception {
         Path state = Files.createTempDirectory("bench-raw");
         Properties p = DebeziumProperties.of(source(db, password, state, 9001),
