@@ -153,6 +153,9 @@ public final class EndToEnd {
     private static void printCpu(Drain raw, Drain mapping, Drain rules, Drain syslog, Drain hec, Drain full) {
         List<Drain> drains = List.of(raw, mapping, rules, syslog, hec, full);
         if (drains.stream().anyMatch(d -> d.cpu().isEmpty())) {
+            System.out.printf("%n(no CPU table: per-thread CPU was not measured for %s)%n", drains.stream()
+                    .filter(d -> d.cpu().isEmpty()).map(d -> List.of("bare engine", "rules off", "rules on",
+                            "syslog", "HEC", "syslog + HEC").get(drains.indexOf(d))).toList());
             return;
         }
         System.out.printf("%n| CPU µs per change (steady part of the drain) | bare engine | → counting sink, rules off "

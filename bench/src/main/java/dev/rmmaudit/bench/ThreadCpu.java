@@ -102,6 +102,16 @@ final class ThreadCpu {
         /** Microseconds of CPU per change by group (and "total"), or empty when the window did not close. */
         Map<String, Double> perChange(int changes) {
             Map<String, Double> out = new LinkedHashMap<>();
+            // the last receiver counts the events before it reads /proc: give that a moment
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (end == null && start != null && System.nanoTime() < deadline) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
             if (start == null || end == null) {
                 return out;
             }

@@ -27,6 +27,38 @@ public final class Batches {
         return out;
     }
 
+    /** What to do with one batch: its items and their bytes, in order. */
+    @FunctionalInterface
+    public interface BatchAction<T> {
+        void accept(List<T> items, List<byte[]> bytes) throws InterruptedException;
+    }
+
+    /**
+     * Encodes {@code things} one at a time and hands each batch to {@code action} as soon as it is cut (the same
+     * cut as {@link #split}), so the bytes of one batch at a time are held, not those of everything given.
+     */
+    public static <T> void encodeInBatches(List<T> things, java.util.function.Function<T, byte[]> encoder,
+            int maxItems, int maxBytes, BatchAction<T> action) throws InterruptedException {
+        List<T> items = new ArrayList<>();
+        List<byte[]> bytes = new ArrayList<>();
+        long size = 0;
+        for (T t : things) {
+            byte[] b = encoder.apply(t);
+            if (!items.isEmpty() && (items.size() >= maxItems || size + b.length > maxBytes)) {
+                action.accept(items, bytes);
+                items = new ArrayList<>();
+                bytes = new ArrayList<>();
+                size = 0;
+            }
+            items.add(t);
+            bytes.add(b);
+            size += b.length;
+        }
+        if (!items.isEmpty()) {
+            action.accept(items, bytes);
+        }
+    }
+
     /** Something to send and its bytes, encoded once: a batch is cut by the bytes and built from them. */
     public record Encoded<T>(T item, byte[] bytes) {
     }

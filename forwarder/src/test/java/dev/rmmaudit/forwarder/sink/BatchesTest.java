@@ -43,6 +43,25 @@ class BatchesTest {
     }
 
     @Test
+    void encodeInBatches_cutsAsSplitDoes_encodingEachItemOnce() throws Exception {
+        List<String> items = List.of("12345", "12345", "1234567890123", "1", "2", "3");
+        List<Integer> encoded = new java.util.ArrayList<>();
+        List<List<String>> batches = new java.util.ArrayList<>();
+        Batches.encodeInBatches(items, s -> {
+            encoded.add(s.length());
+            return b(s);
+        }, 2, 10, (batchItems, bytes) -> {
+            assertEquals(batchItems.size(), bytes.size());
+            batches.add(List.copyOf(batchItems));
+        });
+        assertEquals(List.of(List.of("12345", "12345"), List.of("1234567890123"), List.of("1", "2"), List.of("3")),
+                batches);
+        assertEquals(items.size(), encoded.size(), "each item encoded once");
+        assertEquals(Batches.split(items.stream().map(BatchesTest::b).toList(), 2, 10).stream().map(List::size)
+                .toList(), batches.stream().map(List::size).toList());
+    }
+
+    @Test
     void gzipOfParts_isTheGzipOfTheirConcatenation() throws Exception {
         List<byte[]> parts = List.of(b("alpha "), b("beta "), b("gamma"));
         byte[] gz = HttpDelivery.gzip(parts);

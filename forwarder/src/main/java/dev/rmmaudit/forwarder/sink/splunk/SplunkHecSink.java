@@ -88,12 +88,13 @@ public final class SplunkHecSink extends HttpSinkBase {
     public CompletableFuture<Void> deliverAsync(List<SecurityEvent> events) throws InterruptedException {
         long start = System.nanoTime();
         List<CompletableFuture<Void>> requests = new ArrayList<>();
-        for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(events, this::encode),
-                config.http().maxBatchEvents(), config.http().maxBatchBytes())) {
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            post(Batches.items(batch), Batches.bytes(batch), done);
-            requests.add(done);
-        }
+        // each request is encoded just before it is sent: the bytes of thousands of events are not held at once
+        Batches.encodeInBatches(events, this::encode, config.http().maxBatchEvents(), config.http().maxBatchBytes(),
+                (items, bytes) -> {
+                    CompletableFuture<Void> done = new CompletableFuture<>();
+                    post(items, bytes, done);
+                    requests.add(done);
+                });
         return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
             if (error == null) {
                 metrics.latency((System.nanoTime() - start) / 1_000_000);
