@@ -155,4 +155,29 @@ class SplunkHecSinkTest {
             assertTrue(System.nanoTime() - start < 3_000_000_000L, "the 800 ms timeout, not the 3 s hang, decided");
         }
     }
+
+    @Test
+    void deliverAsync_withoutAcks_isDoneWhenSent_andNeverPolls() throws Exception {
+        hec.requireChannel = false;
+        try (SplunkHecSink s = sink(false, 4, 0, Duration.ofSeconds(30))) {
+            java.util.concurrent.CompletableFuture<Void> f = s.deliverAsync(events(9));
+            assertTrue(f.isDone() && !f.isCompletedExceptionally(), "HEC answered 200: nothing left to wait for");
+            assertEquals(3, hec.eventRequests.get());
+            assertEquals(9, s.metrics().sent());
+            Thread.sleep(150);
+            assertTrue(hec.pollsSeen.isEmpty(), "no ack polls without acks");
+        }
+    }
+
+    @Test
+    void deliverAsync_resentAfterAckTimeoutAndThenRefused_isDeadLetteredAndDone() throws Exception {
+        hec.neverAckFirst = true;
+        try (SplunkHecSink s = sink(true, 3, 0, Duration.ofMillis(200))) {
+            java.util.concurrent.CompletableFuture<Void> f = s.deliverAsync(events(3));
+            hec.token = "rotated"; // the re-send after the ack timeout meets 403 invalid token
+            f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(3, s.metrics().deadLettered());
+            assertTrue(Files.readString(dir.resolve("dead.jsonl")).contains("invalid token"));
+        }
+    }
 }
