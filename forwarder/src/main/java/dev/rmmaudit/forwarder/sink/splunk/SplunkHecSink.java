@@ -155,14 +155,14 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
         Throwable failure = cause instanceof InterruptedException || cause == null
                 ? new InterruptedException("sink " + config.name() + " closed before Splunk acknowledged") : cause;
+        synchronized (this) {
+            ackPoller = null; // first: a request posted from now on starts a poller of its own
+        }
         for (Long id : new ArrayList<>(pending.keySet())) {
             Pending p = pending.remove(id);
             if (p != null) {
                 p.done().completeExceptionally(failure);
             }
-        }
-        synchronized (this) {
-            ackPoller = null;
         }
     }
 
