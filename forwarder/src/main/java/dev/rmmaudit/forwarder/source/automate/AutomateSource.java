@@ -48,7 +48,7 @@ public final class AutomateSource implements AutoCloseable {
     private volatile boolean closing;
 
     /**
-     * A batch handed to the pipeline: the last record of it (its offset covers the whole batch, and keeping every
+     * A batch handed to the pipeline: the last record of it, if any (its offset covers the whole batch; keeping every
      * record until delivery kept thousands of change records alive through every young collection while a slow
      * sink caught up), the batch's committer and the delivery future.
      */
@@ -100,9 +100,8 @@ public final class AutomateSource implements AutoCloseable {
                     }
                     CompletableFuture<Void> delivered = batch.isEmpty() ? CompletableFuture.completedFuture(null)
                             : handler.handle(batch);
-                    if (!records.isEmpty()) {
-                        commits.put(new PendingCommit(records.get(records.size() - 1), committer, delivered));
-                    }
+                    commits.put(new PendingCommit(records.isEmpty() ? null : records.get(records.size() - 1), committer,
+                            delivered));
                 })
                 .build();
         committer = new Thread(this::commitInOrder, "automate-commit");
@@ -189,7 +188,9 @@ public final class AutomateSource implements AutoCloseable {
                 current = p;
                 p.delivered().get();
                 // Offsets only move forward within a batch, and the engine keeps the last one marked.
-                p.committer().markProcessed(p.last());
+                if (p.last() != null) {
+                    p.committer().markProcessed(p.last());
+                }
                 p.committer().markBatchFinished();
                 current = null;
             } catch (InterruptedException e) {
