@@ -1,6 +1,5 @@
 package dev.rmmaudit.forwarder.encode;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -19,12 +18,136 @@ public final class EcsJsonEncoder implements Encoder {
     static final String ECS_VERSION = "8.11.0";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Top-level fields written before the module's own object: a module of that name would replace one. */
+    private static final Set<String> TOP_LEVEL = Set.of("@timestamp", "ecs", "event", "message", "rule", "rmm_audit",
+            "user", "source", "related");
+
     @Override
     public String encode(SecurityEvent e) {
-        try {
-            return JSON.writeValueAsString(toEcs(e));
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException("a JSON tree always serialises", ex);
+        java.io.StringWriter out = new java.io.StringWriter(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            write(e, g);
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("writing JSON to memory cannot fail", ex);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Writes the ECS document for {@code e}, exactly as serialising {@link #toEcs} would, without building the
+     * whole tree (only the module's own object, where attribute paths may merge, is built as one): the HEC
+     * sink encodes every event this way, and the tree was most of what it allocated.
+     */
+    public void write(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
+        String vendorName = e.module() == null ? "rmm_audit" : e.module();
+        if (TOP_LEVEL.contains(vendorName)) {
+            g.writeTree(toEcs(e)); // the module's object replaces a field written earlier: let the tree decide
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("@timestamp", e.time().toString());
+        g.writeObjectFieldStart("ecs");
+        g.writeStringField("version", ECS_VERSION);
+        g.writeEndObject();
+        g.writeObjectFieldStart("event");
+        field(g, "id", e.id());
+        field(g, "kind", e.kind().label());
+        g.writeArrayFieldStart("category");
+        item(g, e.category());
+        g.writeEndArray();
+        g.writeArrayFieldStart("type");
+        for (String t : e.types()) {
+            item(g, t);
+        }
+        g.writeEndArray();
+        field(g, "action", e.action());
+        field(g, "outcome", e.outcome().label());
+        g.writeNumberField("severity", e.severity());
+        field(g, "module", e.module());
+        field(g, "dataset", e.dataset());
+        g.writeEndObject();
+        field(g, "message", e.message());
+        if (e.isAlert()) {
+            g.writeObjectFieldStart("rule");
+            field(g, "id", e.ruleId());
+            field(g, "name", e.ruleName());
+            field(g, "ruleset", "rmm-audit");
+            g.writeEndObject();
+            g.writeObjectFieldStart("rmm_audit");
+            g.writeArrayFieldStart("triggering_event_ids");
+            for (String id : e.relatedEventIds()) {
+                item(g, id);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        boolean target = e.targetUserName() != null || e.targetUserId() != null || !e.targetGroups().isEmpty();
+        if (e.actor() != null || target) {
+            g.writeObjectFieldStart("user");
+            if (e.actor() != null) {
+                g.writeStringField("name", e.actor());
+            }
+            if (target) {
+                g.writeObjectFieldStart("target");
+                fieldIfPresent(g, "id", e.targetUserId());
+                fieldIfPresent(g, "name", e.targetUserName());
+                fieldIfPresent(g, "email", e.targetUserEmail());
+                if (!e.targetGroups().isEmpty()) {
+                    g.writeObjectFieldStart("group");
+                    g.writeArrayFieldStart("name");
+                    for (String group : e.targetGroups()) {
+                        item(g, group);
+                    }
+                    g.writeEndArray();
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        if (e.sourceAddress() != null) {
+            g.writeObjectFieldStart("source");
+            g.writeStringField("ip", e.sourceAddress());
+            g.writeEndObject();
+        }
+        if (e.actor() != null || e.targetUserName() != null) {
+            g.writeObjectFieldStart("related");
+            g.writeArrayFieldStart("user");
+            if (e.actor() != null) {
+                g.writeString(e.actor());
+            }
+            if (e.targetUserName() != null && !e.targetUserName().equals(e.actor())) {
+                g.writeString(e.targetUserName());
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeFieldName(vendorName);
+        g.writeTree(vendor(e, JSON.createObjectNode()));
+        g.writeEndObject();
+    }
+
+    private static void field(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
+            throws java.io.IOException {
+        if (value == null) {
+            g.writeNullField(name); // as ObjectNode.put(name, null) keeps the field, with null
+        } else {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void fieldIfPresent(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
+            throws java.io.IOException {
+        if (value != null) {
+            g.writeStringField(name, value);
+        }
+    }
+
+    private static void item(com.fasterxml.jackson.core.JsonGenerator g, String value) throws java.io.IOException {
+        if (value == null) {
+            g.writeNull();
+        } else {
+            g.writeString(value);
         }
     }
 
@@ -81,7 +204,12 @@ public final class EcsJsonEncoder implements Encoder {
             ArrayNode r = root.putObject("related").putArray("user");
             related.forEach(r::add);
         }
-        ObjectNode vendor = root.putObject(e.module() == null ? "rmm_audit" : e.module());
+        vendor(e, root.putObject(e.module() == null ? "rmm_audit" : e.module()));
+        return root;
+    }
+
+    /** The module's own object: SuperAdmin flags, changes, attributes (at their dotted paths), origin. */
+    private static ObjectNode vendor(SecurityEvent e, ObjectNode vendor) {
         if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
             ObjectNode sa = vendor.putObject("super_admin");
             if (e.superAdminBefore() != null) {
@@ -105,7 +233,7 @@ public final class EcsJsonEncoder implements Encoder {
             putIfPresent(origin, "table", e.origin().table());
             putIfPresent(origin, "position", e.origin().position());
         }
-        return root;
+        return vendor;
     }
 
     /**

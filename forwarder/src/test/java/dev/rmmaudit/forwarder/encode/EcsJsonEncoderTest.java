@@ -82,4 +82,14 @@ class EcsJsonEncoderTest {
             assertEquals(fromTree, encoder.flat(e), e.toString());
         }
     }
+
+    @Test
+    void encode_everyLayoutBranch_isByteForByteTheSerialisedTree() throws Exception {
+        java.util.List<dev.rmmaudit.forwarder.event.SecurityEvent> events = new java.util.ArrayList<>(variety());
+        events.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("r").time(java.time.Instant.EPOCH)
+                .module("rule").action("x").alert("a", "A", java.util.List.of("e")).build()); // module named "rule"
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : events) {
+            assertEquals(json.writeValueAsString(encoder.toEcs(e)), encoder.encode(e), e.toString());
+        }
+    }
 }

@@ -228,21 +228,41 @@ public final class SplunkHecSink extends HttpSinkBase {
         return b;
     }
 
+    /**
+     * One HEC event: {@code time}, {@code host}, {@code source}, {@code sourcetype}, {@code index}, the ECS
+     * document as {@code event}, and indexed {@code fields}; written straight to bytes (no JSON tree).
+     */
     byte[] encode(SecurityEvent e) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("time", e.time().toEpochMilli() / 1000.0);
-        n.put("host", config.host() != null ? config.host() : e.origin() != null ? e.origin().server() : "rmm-audit");
-        n.put("source", config.source());
-        n.put("sourcetype", config.sourcetype());
-        if (config.index() != null) {
-            n.put("index", config.index());
-        }
-        n.set("event", ecs.toEcs(e));
-        n.putObject("fields").put("event_kind", e.kind().label()).put("event_action", e.action());
-        try {
-            return JSON.writeValueAsBytes(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException x) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+        try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("time", e.time().toEpochMilli() / 1000.0);
+            nullable(g, "host", config.host() != null ? config.host() : e.origin() != null ? e.origin().server()
+                    : "rmm-audit");
+            nullable(g, "source", config.source());
+            nullable(g, "sourcetype", config.sourcetype());
+            if (config.index() != null) {
+                g.writeStringField("index", config.index());
+            }
+            g.writeFieldName("event");
+            ecs.write(e, g);
+            g.writeObjectFieldStart("fields");
+            nullable(g, "event_kind", e.kind().label());
+            nullable(g, "event_action", e.action());
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (java.io.IOException x) {
             throw new IllegalStateException("an event could not be written as JSON", x);
+        }
+        return out.toByteArray();
+    }
+
+    private static void nullable(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
+            throws java.io.IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
         }
     }
 
@@ -261,6 +281,4 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
         return Verdict.permanent(meaning);
     }
-
-
 }

@@ -180,4 +180,32 @@ class SplunkHecSinkTest {
             assertTrue(Files.readString(dir.resolve("dead.jsonl")).contains("invalid token"));
         }
     }
+
+    @Test
+    void encode_envelopeInOrder_withTheEcsDocumentByteForByte() throws Exception {
+        dev.rmmaudit.forwarder.encode.EcsJsonEncoder ecs = new dev.rmmaudit.forwarder.encode.EcsJsonEncoder();
+        try (SplunkHecSink s = sink(true, 10, 0, Duration.ofSeconds(30))) {
+            for (SecurityEvent e : List.of(events(1).get(0), Events.withValue("\"},\"x\":{\"\u0000😀"))) {
+                String hec = new String(s.encode(e), java.nio.charset.StandardCharsets.UTF_8);
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(hec);
+                assertEquals(List.of("time", "host", "source", "sourcetype", "index", "event", "fields"),
+                        fieldNames(n));
+                assertEquals(e.time().toEpochMilli() / 1000.0, n.get("time").asDouble());
+                assertEquals("fwd", n.get("host").asText());
+                assertEquals("main", n.get("index").asText());
+                // the bytes the tree gave before (as UTF-8 JSON: characters beyond the BMP escaped)
+                String tree = new String(JSON.writeValueAsBytes(ecs.toEcs(e)), java.nio.charset.StandardCharsets.UTF_8);
+                assertTrue(hec.contains("\"event\":" + tree + ",\"fields\":{\"event_kind\":\"event\","
+                        + "\"event_action\":"), hec);
+                assertEquals(JSON.readTree(ecs.encode(e)), n.get("event"));
+                assertFalse(hec.contains("\n"), "one line per event");
+            }
+        }
+    }
+
+    private static List<String> fieldNames(com.fasterxml.jackson.databind.JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
 }
