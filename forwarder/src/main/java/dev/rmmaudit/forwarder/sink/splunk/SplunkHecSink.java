@@ -233,7 +233,9 @@ public final class SplunkHecSink extends HttpSinkBase {
      * document as {@code event}, and indexed {@code fields}; written straight to bytes (no JSON tree).
      */
     byte[] encode(SecurityEvent e) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1024);
+        // Jackson's own recycled buffers, as ObjectMapper.writeValueAsBytes uses them
+        com.fasterxml.jackson.core.util.ByteArrayBuilder out = new com.fasterxml.jackson.core.util.ByteArrayBuilder(
+                JSON.getFactory()._getBufferRecycler());
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
             g.writeNumberField("time", e.time().toEpochMilli() / 1000.0);
@@ -254,7 +256,9 @@ public final class SplunkHecSink extends HttpSinkBase {
         } catch (java.io.IOException x) {
             throw new IllegalStateException("an event could not be written as JSON", x);
         }
-        return out.toByteArray();
+        byte[] bytes = out.toByteArray();
+        out.release();
+        return bytes;
     }
 
     private static void nullable(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
