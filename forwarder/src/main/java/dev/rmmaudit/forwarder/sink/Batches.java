@@ -3,28 +3,12 @@ package dev.rmmaudit.forwarder.sink;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Cuts encoded items into request batches bounded by count and bytes; an item larger than the limit goes alone. */
+/**
+ * Request bodies from encoded items: batches bounded by count and bytes (an item larger than the limit goes
+ * alone), and the framing around the items of one body.
+ */
 public final class Batches {
     private Batches() {
-    }
-
-    public static List<List<byte[]>> split(List<byte[]> items, int maxItems, int maxBytes) {
-        List<List<byte[]>> out = new ArrayList<>();
-        List<byte[]> current = new ArrayList<>();
-        long bytes = 0;
-        for (byte[] item : items) {
-            if (!current.isEmpty() && (current.size() >= maxItems || bytes + item.length > maxBytes)) {
-                out.add(current);
-                current = new ArrayList<>();
-                bytes = 0;
-            }
-            current.add(item);
-            bytes += item.length;
-        }
-        if (!current.isEmpty()) {
-            out.add(current);
-        }
-        return out;
     }
 
     /** What to do with one batch: its items and their bytes, in order. */
@@ -34,8 +18,9 @@ public final class Batches {
     }
 
     /**
-     * Encodes {@code things} one at a time and hands each batch to {@code action} as soon as it is cut (the same
-     * cut as {@link #split}), so the bytes of one batch at a time are held, not those of everything given.
+     * Encodes {@code things} one at a time and hands each batch to {@code action} as soon as it is cut: a batch
+     * ends before the item that would take it past {@code maxItems} or {@code maxBytes}. Only the bytes of one
+     * batch at a time are held, not those of everything given.
      */
     public static <T> void encodeInBatches(List<T> things, java.util.function.Function<T, byte[]> encoder,
             int maxItems, int maxBytes, BatchAction<T> action) throws InterruptedException {
@@ -57,40 +42,6 @@ public final class Batches {
         if (!items.isEmpty()) {
             action.accept(items, bytes);
         }
-    }
-
-    /** Something to send and its bytes, encoded once: a batch is cut by the bytes and built from them. */
-    public record Encoded<T>(T item, byte[] bytes) {
-    }
-
-    /** {@code things} encoded once each, in order. */
-    public static <T> List<Encoded<T>> encode(List<T> things, java.util.function.Function<T, byte[]> encoder) {
-        List<Encoded<T>> out = new ArrayList<>(things.size());
-        for (T t : things) {
-            out.add(new Encoded<>(t, encoder.apply(t)));
-        }
-        return out;
-    }
-
-    /** The same cut as {@link #split}, keeping each item with its bytes. */
-    public static <T> List<List<Encoded<T>>> splitEncoded(List<Encoded<T>> items, int maxItems, int maxBytes) {
-        List<List<Encoded<T>>> out = new ArrayList<>();
-        int i = 0;
-        for (List<byte[]> batch : split(items.stream().map(Encoded::bytes).toList(), maxItems, maxBytes)) {
-            out.add(new ArrayList<>(items.subList(i, i + batch.size())));
-            i += batch.size();
-        }
-        return out;
-    }
-
-    /** The items of a batch, without their bytes. */
-    public static <T> List<T> items(List<Encoded<T>> batch) {
-        return batch.stream().map(Encoded::item).toList();
-    }
-
-    /** The bytes of a batch, in order. */
-    public static <T> List<byte[]> bytes(List<Encoded<T>> batch) {
-        return batch.stream().map(Encoded::bytes).toList();
     }
 
     /**

@@ -135,19 +135,9 @@ public final class HttpDelivery {
     }
 
     /**
-     * Sets {@code raw} as the POST body, gzip-compressed with its Content-Encoding header when the sink is
-     * configured so: body and header are decided together, so a plain body is never labelled gzip.
-     */
-    public HttpRequest.Builder post(HttpRequest.Builder b, byte[] raw) {
-        if (settings.gzip()) {
-            return b.header("Content-Encoding", "gzip").POST(HttpRequest.BodyPublishers.ofByteArray(gzip(raw)));
-        }
-        return b.POST(HttpRequest.BodyPublishers.ofByteArray(raw));
-    }
-
-    /**
-     * Sets {@code parts}, one after the other, as the POST body (gzip-compressed when configured, as
-     * {@link #post(HttpRequest.Builder, byte[])}), with its length, without joining or copying them: a request of a
+     * Sets {@code parts}, one after the other, as the POST body, gzip-compressed with its Content-Encoding header
+     * when the sink is configured so (body and header are decided together, so a plain body is never labelled
+     * gzip), with its length, without joining or copying them: a request of a
      * thousand events is a megabyte, a megabyte array is a "humongous" object that G1 allocates in the old
      * generation, and the JDK's own publishers copy every part into a new 16 KB buffer ({@link PartsBodyPublisher}).
      */

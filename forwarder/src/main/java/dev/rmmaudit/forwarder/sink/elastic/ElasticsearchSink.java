@@ -46,10 +46,8 @@ public final class ElasticsearchSink extends HttpSinkBase {
         List<SecurityEvent> todo = events;
         for (int round = 1; !todo.isEmpty(); round++) {
             List<SecurityEvent> again = new ArrayList<>();
-            for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(todo, this::item),
-                    config.http().maxBatchEvents(), config.http().maxBatchBytes())) {
-                again.addAll(send(batch));
-            }
+            Batches.encodeInBatches(todo, this::item, config.http().maxBatchEvents(), config.http().maxBatchBytes(),
+                    (batch, body) -> again.addAll(send(batch, body)));
             todo = again;
             if (!todo.isEmpty()) {
                 if (config.http().maxRetries() > 0 && round > config.http().maxRetries()) {
@@ -63,10 +61,8 @@ public final class ElasticsearchSink extends HttpSinkBase {
         metrics.latency((System.nanoTime() - start) / 1_000_000);
     }
 
-    /** Sends one bulk request; returns the events to send again. */
-    private List<SecurityEvent> send(List<Batches.Encoded<SecurityEvent>> encoded) throws InterruptedException {
-        List<SecurityEvent> batch = Batches.items(encoded);
-        List<byte[]> body = Batches.bytes(encoded);
+    /** Sends one bulk request of {@code batch}, encoded as {@code body}; returns the events to send again. */
+    private List<SecurityEvent> send(List<SecurityEvent> batch, List<byte[]> body) throws InterruptedException {
         HttpDelivery.Result r = http.send(() -> {
             HttpRequest.Builder b = http.post(http.request(URI.create(config.url() + "/" + config.dataStream()
                     + "/_bulk")).header("Content-Type", "application/x-ndjson"), body);

@@ -194,7 +194,7 @@ public final class SplunkHecSink extends HttpSinkBase {
                 LOG.warn("sink {}: no acknowledgement for ackId {} after {}; sending its {} events again",
                         config.name(), id, config.ackTimeout(), p.events().size());
                 metrics.retried();
-                post(p.events(), Batches.bytes(Batches.encode(p.events(), this::encode)), p.done());
+                post(p.events(), p.events().stream().map(this::encode).toList(), p.done());
             }
         }
     }

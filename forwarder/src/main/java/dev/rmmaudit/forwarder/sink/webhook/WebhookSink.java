@@ -35,25 +35,23 @@ public final class WebhookSink extends HttpSinkBase {
     public void deliver(List<SecurityEvent> events) throws InterruptedException {
         long start = System.nanoTime();
         boolean ndjson = config.body().equals("ndjson");
-        for (List<Batches.Encoded<SecurityEvent>> batch : Batches.splitEncoded(Batches.encode(events,
-                e -> ecs.encode(e).getBytes(StandardCharsets.UTF_8)), config.http().maxBatchEvents(),
-                config.http().maxBatchBytes())) {
-            List<byte[]> parts = Batches.bytes(batch);
-            List<byte[]> raw = ndjson ? Batches.framed(parts, null, NEWLINE, NEWLINE)
-                    : Batches.framed(parts, OPEN, COMMA, CLOSE);
-            HttpDelivery.Result r = http.send(() -> {
-                HttpRequest.Builder b = http.post(http.request(URI.create(config.url()))
-                        .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json"), raw);
-                config.headers().forEach((k, v) -> b.header(k, v.reveal()));
-                return b.build();
-            }, resp -> Verdict.ofStatus(resp.statusCode(), resp.body(),
-                    resp.headers().firstValue("Retry-After").orElse(null)));
-            if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
-                deadLetters.write(Batches.items(batch), r.verdict().reason());
-            } else {
-                metrics.sent(batch.size());
-            }
-        }
+        Batches.encodeInBatches(events, e -> ecs.encode(e).getBytes(StandardCharsets.UTF_8),
+                config.http().maxBatchEvents(), config.http().maxBatchBytes(), (batch, parts) -> {
+                    List<byte[]> raw = ndjson ? Batches.framed(parts, null, NEWLINE, NEWLINE)
+                            : Batches.framed(parts, OPEN, COMMA, CLOSE);
+                    HttpDelivery.Result r = http.send(() -> {
+                        HttpRequest.Builder b = http.post(http.request(URI.create(config.url()))
+                                .header("Content-Type", ndjson ? "application/x-ndjson" : "application/json"), raw);
+                        config.headers().forEach((k, v) -> b.header(k, v.reveal()));
+                        return b.build();
+                    }, resp -> Verdict.ofStatus(resp.statusCode(), resp.body(),
+                            resp.headers().firstValue("Retry-After").orElse(null)));
+                    if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
+                        deadLetters.write(batch, r.verdict().reason());
+                    } else {
+                        metrics.sent(batch.size());
+                    }
+                });
         metrics.latency((System.nanoTime() - start) / 1_000_000);
     }
 
