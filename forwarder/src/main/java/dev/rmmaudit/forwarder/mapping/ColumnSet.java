@@ -4,7 +4,6 @@ import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
-import java.util.Set;
 
 /**
  * A few column names, compared without regard to case as MySQL does, read-only. {@link #contains} walks an
@@ -59,18 +58,5 @@ public final class ColumnSet extends AbstractSet<String> {
     @Override
     public int size() {
         return names.length;
-    }
-
-    /** Whether {@code names} holds {@code name} in any case (for sets that are not column sets too). */
-    public static boolean containsIgnoringCase(Set<String> names, String name) {
-        if (names instanceof ColumnSet c) {
-            return c.contains(name);
-        }
-        for (String s : names) {
-            if (s.equalsIgnoreCase(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -100,23 +100,20 @@ final class RecordConverter {
         if (secrets.isEmpty()) {
             return;
         }
+        java.util.Set<String> names = dev.rmmaudit.forwarder.mapping.ColumnSet.of(secrets); // any case; no copy if one
         for (Map.Entry<String, Object> e : after.entrySet()) {
-            if (e.getValue() != null && isSecret(e.getKey(), secrets)) {
+            if (e.getValue() != null && names.contains(e.getKey())) {
                 boolean changed = !before.isEmpty() && !sameValue(e.getValue(), before.get(e.getKey()));
                 e.setValue(changed ? SECRET_CHANGED : SECRET);
             }
         }
         for (Map.Entry<String, Object> e : before.entrySet()) {
-            if (e.getValue() != null && isSecret(e.getKey(), secrets)) {
+            if (e.getValue() != null && names.contains(e.getKey())) {
                 e.setValue(SECRET);
             }
         }
     }
 
-    /** Whether {@code column} is one of the (lower-case) secret names, without a lower-case copy per column. */
-    private static boolean isSecret(String column, java.util.Set<String> secrets) {
-        return dev.rmmaudit.forwarder.mapping.ColumnSet.containsIgnoringCase(secrets, column);
-    }
 
     private static boolean sameValue(Object a, Object b) {
         if (a instanceof byte[] x && b instanceof byte[] y) {
