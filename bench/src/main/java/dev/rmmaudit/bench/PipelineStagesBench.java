@@ -82,15 +82,6 @@ public class PipelineStagesBench {
         }
     }
 
-    /** How the view was built before: the ECS tree, flattened (for comparison with the row above). */
-    @Benchmark
-    @OperationsPerInvocation(N)
-    public void rulesViewFromTree(Blackhole bh) {
-        for (SecurityEvent e : events) {
-            bh.consume(EventView.of(ecs.toEcs(e), e.time()));
-        }
-    }
-
     /** The whole built-in pack with derived fields, the view included. */
     @Benchmark
     @OperationsPerInvocation(N)

@@ -2,10 +2,8 @@ package dev.rmmaudit.forwarder.encode;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -43,11 +41,24 @@ public final class EcsJsonEncoder implements Encoder {
      * sink encodes every event this way, and the tree was most of what it allocated.
      */
     public void write(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g) throws java.io.IOException {
-        String vendorName = e.module() == null ? "rmm_audit" : e.module();
-        if (TOP_LEVEL.contains(vendorName)) {
+        if (TOP_LEVEL.contains(vendorName(e))) {
             g.writeTree(toEcs(e)); // the module's object replaces a field written earlier: let the tree decide
-            return;
+        } else {
+            writeDocument(e, g);
         }
+    }
+
+    private static String vendorName(SecurityEvent e) {
+        return e.module() == null ? "rmm_audit" : e.module();
+    }
+
+    /**
+     * The ECS layout, in one place: {@link #write} and {@link #toEcs} both come from here. A module named like
+     * an earlier top-level field writes that name twice; read into a tree, the module's object then replaces
+     * the field in its place (as putting it into the tree would), which is how {@link #toEcs} resolves it.
+     */
+    private static void writeDocument(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
+            throws java.io.IOException {
         g.writeStartObject();
         g.writeStringField("@timestamp", e.time().toString());
         g.writeObjectFieldStart("ecs");
@@ -126,7 +137,7 @@ public final class EcsJsonEncoder implements Encoder {
             g.writeEndArray();
             g.writeEndObject();
         }
-        g.writeFieldName(vendorName);
+        g.writeFieldName(vendorName(e));
         g.writeTree(vendor(e, JSON.createObjectNode()));
         g.writeEndObject();
     }
@@ -157,59 +168,14 @@ public final class EcsJsonEncoder implements Encoder {
 
     /** The ECS document for {@code e}. */
     public ObjectNode toEcs(SecurityEvent e) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("@timestamp", e.time().toString());
-        root.putObject("ecs").put("version", ECS_VERSION);
-        ObjectNode event = root.putObject("event");
-        event.put("id", e.id());
-        event.put("kind", e.kind().label());
-        event.putArray("category").add(e.category());
-        ArrayNode types = event.putArray("type");
-        e.types().forEach(types::add);
-        event.put("action", e.action());
-        event.put("outcome", e.outcome().label());
-        event.put("severity", e.severity());
-        event.put("module", e.module());
-        event.put("dataset", e.dataset());
-        root.put("message", e.message());
-        if (e.isAlert()) {
-            root.putObject("rule").put("id", e.ruleId()).put("name", e.ruleName()).put("ruleset", "rmm-audit");
-            ArrayNode related = root.putObject("rmm_audit").putArray("triggering_event_ids");
-            e.relatedEventIds().forEach(related::add);
+        com.fasterxml.jackson.databind.util.TokenBuffer tokens = new com.fasterxml.jackson.databind.util.TokenBuffer(
+                JSON, false);
+        try {
+            writeDocument(e, tokens);
+            return (ObjectNode) JSON.readTree(tokens.asParser());
+        } catch (java.io.IOException ex) {
+            throw new IllegalStateException("JSON written to memory always reads back", ex);
         }
-        ObjectNode user = root.putObject("user");
-        if (e.actor() != null) {
-            user.put("name", e.actor());
-        }
-        if (e.targetUserName() != null || e.targetUserId() != null || !e.targetGroups().isEmpty()) {
-            ObjectNode target = user.putObject("target");
-            putIfPresent(target, "id", e.targetUserId());
-            putIfPresent(target, "name", e.targetUserName());
-            putIfPresent(target, "email", e.targetUserEmail());
-            if (!e.targetGroups().isEmpty()) {
-                ArrayNode groups = target.putObject("group").putArray("name");
-                e.targetGroups().forEach(groups::add);
-            }
-        }
-        if (user.isEmpty()) {
-            root.remove("user");
-        }
-        if (e.sourceAddress() != null) {
-            root.putObject("source").put("ip", e.sourceAddress());
-        }
-        Set<String> related = new LinkedHashSet<>();
-        if (e.actor() != null) {
-            related.add(e.actor());
-        }
-        if (e.targetUserName() != null) {
-            related.add(e.targetUserName());
-        }
-        if (!related.isEmpty()) {
-            ArrayNode r = root.putObject("related").putArray("user");
-            related.forEach(r::add);
-        }
-        vendor(e, root.putObject(e.module() == null ? "rmm_audit" : e.module()));
-        return root;
     }
 
     /** The module's own object: SuperAdmin flags, changes, attributes (at their dotted paths), origin. */
