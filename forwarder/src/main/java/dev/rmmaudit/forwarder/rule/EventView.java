@@ -42,14 +42,6 @@ public final class EventView {
         return v;
     }
 
-    /** Flattens an ECS document whose {@code @timestamp} is {@code time} (saves parsing it back). */
-    public static EventView of(JsonNode ecs, Instant time) {
-        EventView v = of(ecs);
-        v.time = time;
-        v.timeParsed = true;
-        return v;
-    }
-
     private static void flatten(String prefix, JsonNode n, Map<String, List<String>> out) {
         if (n.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> it = n.fields();
