@@ -149,32 +149,28 @@ public final class ScreenConnectSample implements AutoCloseable {
         return TICKS_AT_EPOCH + t.getEpochSecond() * 10_000_000L + t.getNano() / 100;
     }
 
-    /** A login, logout or password attempt. */
-    public void security(Instant at, int eventType, int result, String user, String address) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SecurityEvent (Time, EventType, OperationResult,"
-                + " UserName, UserSource, NetworkAddress) VALUES (?, ?, ?, ?, 'Internal', ?)")) {
-            ps.setLong(1, ticks(at));
-            ps.setInt(2, eventType);
-            ps.setInt(3, result);
-            ps.setString(4, user);
-            ps.setString(5, address);
+    /** Runs one INSERT with {@code values} bound in order (numbers, text, bytes or null). */
+    private void insert(String sql, Object... values) throws SQLException {
+        try (PreparedStatement ps = db.prepareStatement(sql)) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
             ps.executeUpdate();
         }
+    }
+
+    /** A login, logout or password attempt. */
+    public void security(Instant at, int eventType, int result, String user, String address) throws SQLException {
+        insert("INSERT INTO SecurityEvent (Time, EventType, OperationResult, UserName, UserSource, NetworkAddress)"
+                + " VALUES (?, ?, ?, ?, 'Internal', ?)", ticks(at), eventType, result, user, address);
     }
 
     /** Creates a support session for {@code guest}; returns its id. */
     public byte[] session(Instant at, String name, String host, String guest) throws SQLException {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO Session (SessionID, SessionType, Name, Host,"
-                + " GuestMachineName, GuestOperatingSystemName, CreatedTime) VALUES (?, 2, ?, ?, ?, 'Windows 11', ?)")) {
-            ps.setBytes(1, id);
-            ps.setString(2, name);
-            ps.setString(3, host);
-            ps.setString(4, guest);
-            ps.setLong(5, ticks(at));
-            ps.executeUpdate();
-        }
+        insert("INSERT INTO Session (SessionID, SessionType, Name, Host, GuestMachineName, GuestOperatingSystemName,"
+                + " CreatedTime) VALUES (?, 2, ?, ?, ?, 'Windows 11', ?)", id, name, host, guest, ticks(at));
         sessionEvent(at, id, host, CREATED_SESSION, null, 0);
         return id;
     }
@@ -183,42 +179,23 @@ public final class ScreenConnectSample implements AutoCloseable {
     public byte[] connect(Instant at, byte[] session, String participant, String address) throws SQLException {
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionConnection (ConnectionID, SessionID,"
-                + " ProcessType, ParticipantName, NetworkAddress) VALUES (?, ?, 1, ?, ?)")) {
-            ps.setBytes(1, id);
-            ps.setBytes(2, session);
-            ps.setString(3, participant);
-            ps.setString(4, address);
-            ps.executeUpdate();
-        }
+        insert("INSERT INTO SessionConnection (ConnectionID, SessionID, ProcessType, ParticipantName, NetworkAddress)"
+                + " VALUES (?, ?, 1, ?, ?)", id, session, participant, address);
         connectionEvent(at, id, CONNECTED);
         return id;
     }
 
     /** A connection event (Connected, Disconnected). */
     public void connectionEvent(Instant at, byte[] connection, int type) throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionConnectionEvent (ConnectionID, EventType,"
-                + " Time, EventAttributes) VALUES (?, ?, ?, 0)")) {
-            ps.setBytes(1, connection);
-            ps.setInt(2, type);
-            ps.setLong(3, ticks(at));
-            ps.executeUpdate();
-        }
+        insert("INSERT INTO SessionConnectionEvent (ConnectionID, EventType, Time, EventAttributes)"
+                + " VALUES (?, ?, ?, 0)", connection, type, ticks(at));
     }
 
     /** A session event, such as a command run or files sent; {@code attributes} 1 hides it from the web UI. */
     public void sessionEvent(Instant at, byte[] session, String host, int type, String data, int attributes)
             throws SQLException {
-        try (PreparedStatement ps = db.prepareStatement("INSERT INTO SessionEvent (SessionID, Host, Time, EventType,"
-                + " Data, EventAttributes) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setBytes(1, session);
-            ps.setString(2, host);
-            ps.setLong(3, ticks(at));
-            ps.setInt(4, type);
-            ps.setString(5, data);
-            ps.setInt(6, attributes);
-            ps.executeUpdate();
-        }
+        insert("INSERT INTO SessionEvent (SessionID, Host, Time, EventType, Data, EventAttributes)"
+                + " VALUES (?, ?, ?, ?, ?, ?)", session, host, ticks(at), type, data, attributes);
     }
 
     /**
