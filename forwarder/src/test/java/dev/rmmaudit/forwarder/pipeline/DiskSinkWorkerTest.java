@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.rmmaudit.forwarder.buffer.EventCodec;
 import dev.rmmaudit.forwarder.config.BufferConfig;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
 import dev.rmmaudit.forwarder.testing.Events;
+import dev.rmmaudit.forwarder.testing.TestSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,28 +25,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DiskSinkWorkerTest {
     /** Keeps what it is given; while {@link #down} it blocks as a sink does when its SIEM is away. */
-    private static final class Siem implements Sink {
+    private static final class Siem extends TestSink {
         final List<String> names = Collections.synchronizedList(new ArrayList<>());
         volatile CountDownLatch down = new CountDownLatch(0);
 
-        @Override
-        public String name() {
-            return "siem";
+        Siem() {
+            super("siem");
         }
 
         @Override
         public void deliver(List<SecurityEvent> batch) throws InterruptedException {
             down.await();
             batch.forEach(e -> names.add(e.name()));
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

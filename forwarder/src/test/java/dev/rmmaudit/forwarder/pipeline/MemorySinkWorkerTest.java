@@ -3,9 +3,8 @@ package dev.rmmaudit.forwarder.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rmmaudit.forwarder.event.SecurityEvent;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
 import dev.rmmaudit.forwarder.testing.Events;
+import dev.rmmaudit.forwarder.testing.TestSink;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,26 +15,16 @@ import org.junit.jupiter.api.Test;
 
 class MemorySinkWorkerTest {
     /** Records the size of every delivery. */
-    private static final class Sizes implements Sink {
+    private static final class Sizes extends TestSink {
         final List<Integer> deliveries = Collections.synchronizedList(new ArrayList<>());
 
-        @Override
-        public String name() {
-            return "sizes";
+        Sizes() {
+            super("sizes");
         }
 
         @Override
         public void deliver(List<SecurityEvent> batch) {
             deliveries.add(batch.size());
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -9,9 +9,8 @@ import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
 import dev.rmmaudit.forwarder.mapping.EventMapper;
 import dev.rmmaudit.forwarder.mapping.MappingLoader;
 import dev.rmmaudit.forwarder.mapping.Mappings;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
 import dev.rmmaudit.forwarder.source.RowChange;
+import dev.rmmaudit.forwarder.testing.TestSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -34,26 +33,16 @@ class PipelineTest {
         }
     };
 
-    private static final class Recording implements Sink {
+    private static final class Recording extends TestSink {
         final List<SecurityEvent> got = new ArrayList<>();
 
-        @Override
-        public String name() {
-            return "rec";
+        Recording() {
+            super("rec");
         }
 
         @Override
         public void deliver(List<SecurityEvent> batch) {
             got.addAll(batch);
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
-        }
-
-        @Override
-        public void close() {
         }
     }
 
@@ -87,24 +76,18 @@ class PipelineTest {
     }
 
     /** A sink that delivers only while its gate is open. */
-    private static final class Gated implements Sink {
+    private static final class Gated extends TestSink {
         final List<SecurityEvent> got = java.util.Collections.synchronizedList(new ArrayList<>());
         volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
 
-        @Override
-        public String name() {
-            return "slow";
+        Gated() {
+            super("slow");
         }
 
         @Override
         public void deliver(List<SecurityEvent> batch) throws InterruptedException {
             gate.await();
             got.addAll(batch);
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
         }
 
         @Override
@@ -151,14 +134,13 @@ class PipelineTest {
     }
 
     /** A sink that sends at once and confirms when the test says so (as HEC's acks do). */
-    private static final class ConfirmsLater implements Sink {
+    private static final class ConfirmsLater extends TestSink {
         final List<List<SecurityEvent>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         final List<java.util.concurrent.CompletableFuture<Void>> confirmations =
                 java.util.Collections.synchronizedList(new ArrayList<>());
 
-        @Override
-        public String name() {
-            return "acks";
+        ConfirmsLater() {
+            super("acks");
         }
 
         @Override
@@ -172,15 +154,6 @@ class PipelineTest {
             java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
             confirmations.add(f);
             return f;
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
-        }
-
-        @Override
-        public void close() {
         }
     }
 

@@ -11,8 +11,7 @@ import dev.rmmaudit.forwarder.config.StdoutSinkConfig;
 import dev.rmmaudit.forwarder.demo.ScreenConnectSample;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.pipeline.Forwarder;
-import dev.rmmaudit.forwarder.sink.Sink;
-import dev.rmmaudit.forwarder.sink.SinkMetrics;
+import dev.rmmaudit.forwarder.testing.TestSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,26 +31,16 @@ class ScreenConnectForwarderTest {
     @TempDir
     Path dir;
 
-    private static final class Kept implements Sink {
+    private static final class Kept extends TestSink {
         final List<SecurityEvent> events = Collections.synchronizedList(new ArrayList<>());
 
-        @Override
-        public String name() {
-            return "kept";
+        Kept() {
+            super("kept");
         }
 
         @Override
         public void deliver(List<SecurityEvent> batch) {
             events.addAll(batch);
-        }
-
-        @Override
-        public SinkMetrics metrics() {
-            return new SinkMetrics();
-        }
-
-        @Override
-        public void close() {
         }
 
         List<SecurityEvent> await(Predicate<SecurityEvent> p, int n) throws InterruptedException {
