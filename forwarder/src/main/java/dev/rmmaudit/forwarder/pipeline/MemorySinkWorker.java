@@ -18,9 +18,13 @@ import org.slf4j.LoggerFactory;
 final class MemorySinkWorker extends SinkWorker {
     private static final Logger LOG = LoggerFactory.getLogger(MemorySinkWorker.class);
 
-    private record Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done, long queuedAt) {
+    /** What a job is owed once its events are delivered: its waiter, and the permits it holds. */
+    private record Owed(int permits, CompletableFuture<Void> done) {
+    }
+
+    private record Job(List<SecurityEvent> events, Owed owed, long queuedAt) {
         Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
-            this(events, permits, done, System.nanoTime());
+            this(events, new Owed(permits, done), System.nanoTime());
         }
     }
 
@@ -72,35 +76,51 @@ final class MemorySinkWorker extends SinkWorker {
             } catch (InterruptedException e) {
                 return;
             }
-            List<SecurityEvent> events = new java.util.ArrayList<>();
-            jobs.forEach(j -> events.addAll(j.events()));
             try {
-                // A sink that confirms later (HEC acks) returns once it sent; the jobs stay owed (their permits
-                // held) until it confirms, so what may wait for confirmation is bounded as what may queue is.
-                sink.deliverAsync(events).whenComplete((v, error) -> finish(jobs, error));
+                deliver(jobs);
             } catch (InterruptedException e) {
-                finish(jobs, e);
                 failRemaining(e);
                 return;
-            } catch (RuntimeException e) {
-                finish(jobs, e);
             }
         }
     }
 
-    private void finish(List<Job> jobs, Throwable error) {
+    /**
+     * Hands the jobs' events to the sink. A sink that confirms later (HEC acks) returns once it sent; the jobs
+     * stay owed (their permits held) until it confirms, so what may wait for confirmation is bounded as what may
+     * queue is. Only what is owed waits with the confirmation, not the events: the sink keeps what it needs to
+     * send them again.
+     */
+    private void deliver(List<Job> jobs) throws InterruptedException {
+        List<SecurityEvent> events = new java.util.ArrayList<>();
+        List<Owed> owed = new java.util.ArrayList<>(jobs.size());
+        for (Job j : jobs) {
+            events.addAll(j.events());
+            owed.add(j.owed());
+        }
+        try {
+            sink.deliverAsync(events).whenComplete((v, error) -> finish(owed, error));
+        } catch (InterruptedException e) {
+            finish(owed, e);
+            throw e;
+        } catch (RuntimeException e) {
+            finish(owed, e);
+        }
+    }
+
+    private void finish(List<Owed> owed, Throwable error) {
         Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
                 ? error.getCause() : error;
         if (cause != null && !(cause instanceof InterruptedException)) {
             LOG.error("sink {}: delivery failed and will not be retried: {}", sink.name(), cause.toString());
         }
-        for (Job j : jobs) {
+        for (Owed o : owed) {
             if (cause == null) {
-                j.done().complete(null);
+                o.done().complete(null);
             } else {
-                j.done().completeExceptionally(cause);
+                o.done().completeExceptionally(cause);
             }
-            pending.release(j.permits());
+            pending.release(o.permits());
         }
     }
 
@@ -131,8 +151,8 @@ final class MemorySinkWorker extends SinkWorker {
     private void failRemaining(Exception cause) {
         Job j;
         while ((j = queue.poll()) != null) {
-            j.done().completeExceptionally(cause);
-            pending.release(j.permits());
+            j.owed().done().completeExceptionally(cause);
+            pending.release(j.owed().permits());
         }
     }
 

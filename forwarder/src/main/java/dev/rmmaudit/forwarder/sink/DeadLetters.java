@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.sink;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
@@ -36,16 +37,24 @@ public final class DeadLetters {
         return path;
     }
 
-    public synchronized void write(List<SecurityEvent> events, String reason) {
-        if (events.isEmpty()) {
+    public void write(List<SecurityEvent> events, String reason) {
+        writeDocuments(events.stream().map(e -> (JsonNode) ecs.toEcs(e)).toList(), reason);
+    }
+
+    /**
+     * The same for events a sink kept only in encoded form (read back from its request): {@code documents} are
+     * their ECS documents, as {@link EcsJsonEncoder#toEcs} gives them.
+     */
+    public synchronized void writeDocuments(List<JsonNode> documents, String reason) {
+        if (documents.isEmpty()) {
             return;
         }
         StringBuilder b = new StringBuilder();
         String now = Instant.now().toString();
-        for (SecurityEvent e : events) {
+        for (JsonNode document : documents) {
             ObjectNode line = JSON.createObjectNode();
             line.put("time", now).put("sink", sinkName).put("reason", reason);
-            line.set("event", ecs.toEcs(e));
+            line.set("event", document);
             b.append(line).append('\n');
         }
         try {
@@ -57,6 +66,6 @@ public final class DeadLetters {
         } catch (IOException e) {
             throw new UncheckedIOException("sink " + sinkName + ": cannot write the dead-letter file " + path, e);
         }
-        metrics.deadLettered(events.size());
+        metrics.deadLettered(documents.size());
     }
 }

@@ -204,4 +204,57 @@ class PipelineTest {
         assertEquals(0L, p.pendingBySink().get("acks"), "a failed confirmation releases its share of the bound");
         p.close();
     }
+
+    /**
+     * Keeps the confirmations it owes but only weak references to the events (as HEC keeps its requests' bytes,
+     * not the events).
+     */
+    private static final class KeepsNothing extends TestSink {
+        final List<java.lang.ref.WeakReference<SecurityEvent>> given =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<java.util.concurrent.CompletableFuture<Void>> confirmations =
+                java.util.Collections.synchronizedList(new ArrayList<>());
+
+        KeepsNothing() {
+            super("forgets");
+        }
+
+        @Override
+        public void deliver(List<SecurityEvent> batch) {
+            throw new AssertionError("the memory worker must not wait for confirmation");
+        }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<Void> deliverAsync(List<SecurityEvent> batch) {
+            batch.forEach(e -> given.add(new java.lang.ref.WeakReference<>(e)));
+            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+            confirmations.add(f);
+            return f;
+        }
+    }
+
+    @Test
+    void handle_sinkConfirmingLater_eventsAwaitingConfirmationAreNotHeldByThePipeline() throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        KeepsNothing sink = new KeepsNothing();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
+                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 100, 0, "block", true, null),
+                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), null);
+        java.util.concurrent.CompletableFuture<Void> batch = p.handle(List.of(rename("1", "a", "h"),
+                rename("2", "b", "h")));
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (sink.given.size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(2, sink.given.size());
+        while (sink.given.stream().anyMatch(r -> r.get() != null) && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(sink.given.stream().allMatch(r -> r.get() == null),
+                "events a sink has taken are the sink's to keep, not held again while it awaits confirmation");
+        assertFalse(batch.isDone(), "still owed");
+        assertEquals(2L, p.pendingBySink().get("forgets"), "still counted against the bound");
+        p.close();
+    }
 }

@@ -56,8 +56,12 @@ public final class SplunkHecSink extends HttpSinkBase {
         return channel;
     }
 
-    /** A request sent and not yet acknowledged: its events (encoded again should it be re-sent), and its waiter. */
-    private record Pending(List<SecurityEvent> events, long sentAt, CompletableFuture<Void> done) {
+    /**
+     * A request sent and not yet acknowledged: its encoded events (sent again as they are should the ack not come)
+     * and its waiter. Only the bytes are kept, not the events: what waits for acks is one array per event for
+     * the collector to keep, not an event's whole object graph.
+     */
+    private record Pending(List<byte[]> body, long sentAt, CompletableFuture<Void> done) {
     }
 
     /** Requests awaiting their acknowledgement, by ackId (bounded by what the sink's worker lets wait). */
@@ -92,7 +96,7 @@ public final class SplunkHecSink extends HttpSinkBase {
         Batches.encodeInBatches(events, this::encode, config.http().maxBatchEvents(), config.http().maxBatchBytes(),
                 (items, bytes) -> {
                     CompletableFuture<Void> done = new CompletableFuture<>();
-                    post(items, bytes, done);
+                    post(bytes, done);
                     requests.add(done);
                 });
         return CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new)).whenComplete((v, error) -> {
@@ -102,18 +106,20 @@ public final class SplunkHecSink extends HttpSinkBase {
         });
     }
 
-    /** Posts one request; it is done at once without acks or when refused for good, else when acknowledged. */
-    private void post(List<SecurityEvent> events, List<byte[]> body, CompletableFuture<Void> done)
-            throws InterruptedException {
+    /**
+     * Posts one request, its events encoded one per part; it is done at once without acks or when refused for
+     * good, else when acknowledged.
+     */
+    private void post(List<byte[]> body, CompletableFuture<Void> done) throws InterruptedException {
         HttpDelivery.Result r = http.send(() -> http.post(request("/services/collector/event"), body).build(),
                 SplunkHecSink::classify);
         if (r.verdict().kind() == Verdict.Kind.PERMANENT) {
-            LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), events.size(),
+            LOG.error("sink {}: Splunk refused a batch of {} ({}); written to {}", config.name(), body.size(),
                     r.verdict().reason(), deadLetters.path());
-            deadLetters.write(events, r.verdict().reason());
+            deadLetters.writeDocuments(body.stream().map(SplunkHecSink::ecsDocument).toList(), r.verdict().reason());
             done.complete(null);
         } else if (!config.acks()) {
-            metrics.sent(events.size());
+            metrics.sent(body.size());
             done.complete(null);
         } else {
             long ackId = readTree(r.response().body()).path("ackId").asLong(-1);
@@ -122,7 +128,7 @@ public final class SplunkHecSink extends HttpSinkBase {
                         + "HEC answered without ackId (is indexer acknowledgement enabled for this token?)"));
                 return;
             }
-            pending.put(ackId, new Pending(events, System.nanoTime(), done));
+            pending.put(ackId, new Pending(body, System.nanoTime(), done));
             startAckPoller();
             if (closed && pending.remove(ackId) != null) { // closed meanwhile: nobody will poll for it
                 done.completeExceptionally(new InterruptedException("sink " + config.name() + " closed"));
@@ -181,7 +187,7 @@ public final class SplunkHecSink extends HttpSinkBase {
                 if (acks.path(Long.toString(id)).asBoolean(false)) {
                     Pending p = pending.remove(id);
                     if (p != null) {
-                        metrics.sent(p.events().size());
+                        metrics.sent(p.body().size());
                         p.done().complete(null);
                     }
                 }
@@ -192,9 +198,9 @@ public final class SplunkHecSink extends HttpSinkBase {
             Pending p = pending.get(id);
             if (p != null && now - p.sentAt() > config.ackTimeout().toNanos() && pending.remove(id, p)) {
                 LOG.warn("sink {}: no acknowledgement for ackId {} after {}; sending its {} events again",
-                        config.name(), id, config.ackTimeout(), p.events().size());
+                        config.name(), id, config.ackTimeout(), p.body().size());
                 metrics.retried();
-                post(p.events(), p.events().stream().map(this::encode).toList(), p.done());
+                post(p.body(), p.done());
             }
         }
     }
@@ -259,6 +265,15 @@ public final class SplunkHecSink extends HttpSinkBase {
         byte[] bytes = out.toByteArray();
         out.release();
         return bytes;
+    }
+
+    /** The ECS document inside one encoded HEC event: the same JSON {@link EcsJsonEncoder#toEcs} gives. */
+    static JsonNode ecsDocument(byte[] hecEvent) {
+        try {
+            return JSON.readTree(hecEvent).path("event");
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("an encoded HEC event could not be read back", e);
+        }
     }
 
     private static void nullable(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)

@@ -173,11 +173,21 @@ class SplunkHecSinkTest {
     void deliverAsync_resentAfterAckTimeoutAndThenRefused_isDeadLetteredAndDone() throws Exception {
         hec.neverAckFirst = true;
         try (SplunkHecSink s = sink(true, 3, 0, Duration.ofMillis(200))) {
-            java.util.concurrent.CompletableFuture<Void> f = s.deliverAsync(events(3));
+            List<SecurityEvent> events = new ArrayList<>(events(2));
+            events.add(Events.withValue("\"},\"x\":{\"\u0000😀\r\n|="));
+            java.util.concurrent.CompletableFuture<Void> f = s.deliverAsync(events);
             hec.token = "rotated"; // the re-send after the ack timeout meets 403 invalid token
             f.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(3, s.metrics().deadLettered());
-            assertTrue(Files.readString(dir.resolve("dead.jsonl")).contains("invalid token"));
+            List<String> lines = Files.readAllLines(dir.resolve("dead.jsonl"));
+            assertEquals(3, lines.size());
+            // only the encoded request was kept for the re-send; the dead letters still hold each event's ECS
+            dev.rmmaudit.forwarder.encode.EcsJsonEncoder ecs = new dev.rmmaudit.forwarder.encode.EcsJsonEncoder();
+            for (int i = 0; i < 3; i++) {
+                com.fasterxml.jackson.databind.JsonNode line = JSON.readTree(lines.get(i));
+                assertTrue(line.get("reason").asText().contains("invalid token"), lines.get(i));
+                assertEquals(ecs.toEcs(events.get(i)), line.get("event"));
+            }
         }
     }
 
