@@ -8,16 +8,18 @@ import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Source → mapping → rules → sinks. A batch of row changes becomes events and alerts, queued to every sink that
- * selects them; each sink delivers on its own thread, and the batch's future completes when all have, so the
- * source commits its position only past delivered events. A row the
- * mapping cannot handle goes to the dead-letter file and is counted; it never stops the stream.
+ * Source → mapping → rules → sinks. A batch of row changes becomes events (on the source's thread) and alerts
+ * (on the rules' thread), queued to every sink that selects them; each sink delivers on its own thread, and the
+ * batch's future completes when all have, so the source commits its position only past delivered events. A row
+ * the mapping cannot handle goes to the dead-letter file and is counted; it never stops the stream.
  */
 public final class Pipeline implements ChangeHandler {
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
@@ -28,8 +30,9 @@ public final class Pipeline implements ChangeHandler {
     private final List<SinkWorker> workers = new ArrayList<>();
     private final java.util.Map<SinkWorker, CompletableFuture<Void>> lastSubmitted = new java.util.HashMap<>();
     private final DeadLetterFile deadLetters;
-    private final Detector detector;
+    private final RulesStage rules;
     private final AtomicLong alerts = new AtomicLong();
+    private final AtomicLong ruleFailures = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
 
@@ -40,13 +43,13 @@ public final class Pipeline implements ChangeHandler {
         this.mapper = mapper;
         this.routes = List.copyOf(routes);
         this.deadLetters = deadLetters;
-        this.detector = detector;
         for (Route r : this.routes) {
             workers.add(r.buffer().isDisk()
                     ? new DiskSinkWorker(r.sink(), r.buffer(), r.maxBatchAge(), java.time.Duration.ofSeconds(30),
                             alert -> raise(alert, r.sink()))
                     : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge()));
         }
+        this.rules = detector == null ? null : new RulesStage(detector);
     }
 
     /**
@@ -77,22 +80,18 @@ public final class Pipeline implements ChangeHandler {
     }
 
     /**
-     * Maps, detects and routes one batch of {@code module}. Sources call it from their own threads; batches
-     * pass one at a time, so rule state and each sink's order stay consistent.
+     * Maps one batch of {@code module} and hands it on: to the rules stage when there are rules, else straight
+     * to the sinks. Sources call it from their own threads; batches pass one at a time and in order, so rule
+     * state and each sink's order stay consistent. The future completes once the batch's events (and the alerts
+     * they raised) are delivered everywhere; while the rules stage or a sink is full, this call waits
+     * (backpressure).
      */
     public synchronized CompletableFuture<Void> handle(String module, List<RowChange> batch)
             throws InterruptedException {
-        List<SecurityEvent> out = new ArrayList<>();
+        List<SecurityEvent> mapped = new ArrayList<>();
         for (RowChange change : batch) {
             try {
-                for (SecurityEvent e : mapper.map(module, change)) {
-                    out.add(e);
-                    if (detector != null) {
-                        List<SecurityEvent> raised = detector.detect(e);
-                        out.addAll(raised);
-                        alerts.addAndGet(raised.size());
-                    }
-                }
+                mapped.addAll(mapper.map(module, change));
             } catch (RuntimeException e) {
                 LOG.warn("row {} of {} could not be mapped ({}); written to {}", change.position(), change.table(),
                         e.toString(), deadLetters.path());
@@ -100,9 +99,11 @@ public final class Pipeline implements ChangeHandler {
             }
         }
         rows.addAndGet(batch.size());
-        if (detector != null) {
-            detector.flush();
-        }
+        return rules == null ? route(mapped) : rules.submit(mapped);
+    }
+
+    /** Queues {@code out} to every sink that selects them; the future completes when all have delivered them. */
+    private CompletableFuture<Void> route(List<SecurityEvent> out) throws InterruptedException {
         if (out.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
@@ -124,23 +125,123 @@ public final class Pipeline implements ChangeHandler {
     }
 
     /**
+     * The rules on a thread of their own, fed by the mapping through a short queue: while it evaluates one
+     * batch, the source's thread maps the next, so on a machine with free cores neither bounds the rate alone.
+     * Batches pass in order; each alert follows the event that raised it.
+     */
+    private final class RulesStage {
+        /** Mapped batches waiting for the rules: enough to keep both threads busy, little to hold. */
+        private static final int DEPTH = 2;
+
+        private record Batch(List<SecurityEvent> events, CompletableFuture<Void> done) {
+        }
+
+        private final Detector detector;
+        private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(DEPTH);
+        private final Thread thread;
+        private volatile boolean closed;
+        private volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
+
+        RulesStage(Detector detector) {
+            this.detector = detector;
+            this.thread = new Thread(this::run, "rules");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** Queues a mapped batch; waits while the stage is full. */
+        CompletableFuture<Void> submit(List<SecurityEvent> mapped) throws InterruptedException {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            queue.put(new Batch(mapped, done));
+            last = done;
+            if (closed) { // closed meanwhile: nobody will take it
+                failQueued(new InterruptedException("the pipeline is closed"));
+            }
+            return done;
+        }
+
+        private void run() {
+            try {
+                while (!closed) {
+                    Batch b = queue.take();
+                    try {
+                        route(detect(b.events())).whenComplete((v, error) -> {
+                            if (error == null) {
+                                b.done().complete(null);
+                            } else {
+                                b.done().completeExceptionally(error);
+                            }
+                        });
+                    } catch (InterruptedException e) {
+                        b.done().completeExceptionally(e);
+                        throw e;
+                    } catch (RuntimeException e) {
+                        LOG.error("a batch could not be handed to the sinks: {}", e.toString());
+                        b.done().completeExceptionally(e);
+                    }
+                }
+            } catch (InterruptedException e) {
+                // closed
+            }
+            failQueued(new InterruptedException("the pipeline is closed"));
+        }
+
+        /** The events with the alerts each raised right after it. */
+        private List<SecurityEvent> detect(List<SecurityEvent> mapped) {
+            List<SecurityEvent> out = new ArrayList<>(mapped.size());
+            for (SecurityEvent e : mapped) {
+                out.add(e);
+                try {
+                    List<SecurityEvent> raised = detector.detect(e);
+                    out.addAll(raised);
+                    alerts.addAndGet(raised.size());
+                } catch (RuntimeException x) {
+                    ruleFailures.incrementAndGet();
+                    LOG.warn("the rules could not evaluate event {} ({}); it is forwarded without alerts", e.id(),
+                            x.toString());
+                }
+            }
+            detector.flush();
+            return out;
+        }
+
+        /** What was queued fails, and so stays uncommitted (read again after a restart). */
+        private void failQueued(Exception cause) {
+            Batch b;
+            while ((b = queue.poll()) != null) {
+                b.done().completeExceptionally(cause);
+            }
+        }
+
+        void close() {
+            closed = true;
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            failQueued(new InterruptedException("the pipeline is closed"));
+        }
+    }
+
+    /**
      * Waits until every sink has delivered what it was given, at most {@code timeout}; true when it has.
      * Sinks deliver in order, so waiting for each sink's last batch waits for all of them; a disk-buffered
      * sink has delivered once it owes nothing (what its buffer still holds is delivered after the next start).
      */
     public boolean drain(java.time.Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
+        // the last batch the rules stage took is done once its events are delivered; then each sink's last batch
+        if (rules != null && !waitFor(rules.last, deadline)) {
+            return false;
+        }
         List<CompletableFuture<Void>> last;
         synchronized (lastSubmitted) {
             last = new ArrayList<>(lastSubmitted.values());
         }
-        try {
-            CompletableFuture.allOf(last.toArray(CompletableFuture[]::new)).get(timeout.toMillis(),
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        if (!waitFor(CompletableFuture.allOf(last.toArray(CompletableFuture[]::new)), deadline)) {
             return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            // a failed delivery was logged where it failed; nothing more will come of it
         }
         while (workers.stream().anyMatch(w -> w.pendingEvents() > 0)) {
             if (System.nanoTime() > deadline) {
@@ -151,6 +252,18 @@ public final class Pipeline implements ChangeHandler {
         return true;
     }
 
+    /** False when {@code f} is not done by {@code deadline}; a failed delivery was logged where it failed. */
+    private static boolean waitFor(CompletableFuture<?> f, long deadline) throws InterruptedException {
+        try {
+            f.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
     /** Events each sink still owes, by sink name. */
     public java.util.Map<String, Long> pendingBySink() {
         java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
@@ -158,9 +271,17 @@ public final class Pipeline implements ChangeHandler {
         return out;
     }
 
-    /** Stops the sink workers and closes the sinks. */
+    /** Stops the rules stage and the sink workers and closes the sinks; what was not delivered stays uncommitted. */
     public void close() {
+        if (rules != null) {
+            rules.close();
+        }
         workers.forEach(SinkWorker::close);
+    }
+
+    /** Events the rules could not evaluate (forwarded without alerts, and logged). */
+    public long ruleFailures() {
+        return ruleFailures.get();
     }
 
     /** Alerts raised so far (counted in {@link #events()} once delivered). */

@@ -257,4 +257,126 @@ class PipelineTest {
         assertEquals(2L, p.pendingBySink().get("forgets"), "still counted against the bound");
         p.close();
     }
+    /** One rule: every rename raises an alert. */
+    private static dev.rmmaudit.forwarder.rule.Detector renameDetector() {
+        dev.rmmaudit.forwarder.config.Problems problems = new dev.rmmaudit.forwarder.config.Problems();
+        List<dev.rmmaudit.forwarder.rule.Rule> rules = dev.rmmaudit.forwarder.rule.RuleLoader.parse("t.yml", """
+                title: renamed
+                id: renamed
+                name: renamed
+                detection:
+                  s: {event.action: user-renamed}
+                  condition: s
+                level: high
+                """, problems);
+        problems.throwIfAny();
+        return new dev.rmmaudit.forwarder.rule.Detector(new dev.rmmaudit.forwarder.rule.RuleEngine(rules,
+                java.time.Clock.systemUTC(), 100), new dev.rmmaudit.forwarder.rule.DerivedFields(
+                dev.rmmaudit.forwarder.config.RulesConfig.WorkingHours.DEFAULT, null));
+    }
+
+    @Test
+    void handle_withRules_eachAlertFollowsItsEvent_inOrder_andTheBatchCompletesWhenDelivered() throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        Gated sink = new Gated();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
+                sink, "all", dev.rmmaudit.forwarder.config.BufferConfig.memory(), java.time.Duration.ZERO)),
+                new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+        }
+        Thread.sleep(100);
+        assertTrue(batches.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone),
+                "nothing counts as delivered while the sink holds it");
+        sink.gate.countDown();
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            b.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        List<String> seen = sink.got.stream().map(e -> e.isAlert() ? "alert:" + e.targetUserName()
+                : e.action() + ":" + e.targetUserName()).toList();
+        List<String> expected = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            expected.add("user-renamed:user" + i);
+            expected.add("alert:user" + i);
+        }
+        assertEquals(expected, seen);
+        assertEquals(5, p.alerts());
+        assertTrue(p.drain(java.time.Duration.ofSeconds(5)));
+        assertEquals(10, p.events());
+        p.close();
+    }
+
+    @Test
+    void handle_withRules_sinkStalled_handlerWaitsOnceTheRulesStageIsFull() throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        Gated sink = new Gated();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
+                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 2, 0, "block", true, null),
+                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
+        Thread source = new Thread(() -> {
+            try {
+                for (int i = 1; i <= 20; i++) {
+                    p.handle(List.of(rename(Integer.toString(i), "user" + i, "h")));
+                    handled.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        Thread.sleep(500);
+        int whileStalled = handled.get();
+        assertTrue(whileStalled < 20, "the source waits: the sink's bound and the rules stage's queue are full");
+        Thread.sleep(300);
+        assertEquals(whileStalled, handled.get(), "and stays waiting while the sink is stalled");
+        sink.gate.countDown();
+        source.join(5000);
+        assertEquals(20, handled.get());
+        assertTrue(p.drain(java.time.Duration.ofSeconds(5)));
+        assertEquals(40, sink.got.size(), "20 events, 20 alerts");
+        p.close();
+    }
+
+    /** A sink that never delivers: it waits until its worker is stopped. */
+    private static final class Stuck extends TestSink {
+        Stuck() {
+            super("stuck");
+        }
+
+        @Override
+        public void deliver(List<SecurityEvent> batch) throws InterruptedException {
+            new java.util.concurrent.CountDownLatch(1).await();
+        }
+    }
+
+    @Test
+    void close_withBatchesInTheRulesStage_failsThem_soTheyStayUncommitted() throws Exception {
+        Mappings mappings = MappingLoader.load(null);
+        Stuck sink = new Stuck();
+        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
+                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 1, 0, "block", true, null),
+                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread source = new Thread(() -> {
+            try {
+                for (int i = 1; i <= 6; i++) {
+                    batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        source.start();
+        Thread.sleep(300);
+        p.close();
+        source.interrupt();
+        source.join(5000);
+        assertFalse(batches.isEmpty());
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> b.get(5, java.util.concurrent.TimeUnit.SECONDS), "undelivered: not to be committed");
+        }
+    }
 }
