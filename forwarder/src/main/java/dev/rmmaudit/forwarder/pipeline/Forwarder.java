@@ -196,7 +196,8 @@ public final class Forwarder implements AutoCloseable {
         for (Sink s : sinks) {
             LOG.info("sink {}: {}", s.name(), s.metrics());
         }
-        LOG.info("stopped: {} rows read, {} events delivered ({} alerts), {} rows dead-lettered", pipeline.rows(),
-                pipeline.events(), pipeline.alerts(), pipeline.deadLettered());
+        LOG.info("stopped: {} rows read, {} events delivered ({} alerts), {} rows dead-lettered, {} events the "
+                + "rules could not evaluate", pipeline.rows(), pipeline.events(), pipeline.alerts(),
+                pipeline.deadLettered(), pipeline.ruleFailures());
     }
 }
