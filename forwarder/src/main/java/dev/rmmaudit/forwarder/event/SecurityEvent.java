@@ -79,8 +79,10 @@ public record SecurityEvent(
     public enum Kind {
         EVENT, ALERT;
 
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 
@@ -92,8 +94,10 @@ public record SecurityEvent(
     public enum Outcome {
         SUCCESS, FAILURE, UNKNOWN;
 
+        private final String label = name().toLowerCase(java.util.Locale.ROOT);
+
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return label;
         }
     }
 
