@@ -55,6 +55,14 @@ class PipelineTest {
                 "binlog.000001:" + id + ":0");
     }
 
+    /** A pipeline of the bundled Automate mappings into {@code sink} alone, with a memory buffer of {@code maxEvents}. */
+    private Pipeline pipeline(TestSink sink, int maxEvents, dev.rmmaudit.forwarder.rule.Detector detector) {
+        Mappings mappings = MappingLoader.load(null);
+        return new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(sink,
+                "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", maxEvents, 0, "block", true, null),
+                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), detector);
+    }
+
     @Test
     void handle_rowTheMappingCannotRead_isDeadLetteredWithoutSecretsAndTheRestDelivered() throws Exception {
         Mappings mappings = MappingLoader.load(null);
@@ -133,9 +141,14 @@ class PipelineTest {
         p.close();
     }
 
-    /** A sink that sends at once and confirms when the test says so (as HEC's acks do). */
+    /**
+     * A sink that sends at once and confirms when the test says so (as HEC's acks do). Like HEC it keeps no
+     * events meanwhile: only their number per batch, and weak references to see whether anyone else does.
+     */
     private static final class ConfirmsLater extends TestSink {
-        final List<List<SecurityEvent>> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<Integer> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        final List<java.lang.ref.WeakReference<SecurityEvent>> given =
+                java.util.Collections.synchronizedList(new ArrayList<>());
         final List<java.util.concurrent.CompletableFuture<Void>> confirmations =
                 java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -150,29 +163,31 @@ class PipelineTest {
 
         @Override
         public java.util.concurrent.CompletableFuture<Void> deliverAsync(List<SecurityEvent> batch) {
-            sent.add(batch);
+            batch.forEach(e -> given.add(new java.lang.ref.WeakReference<>(e)));
             java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
             confirmations.add(f);
+            sent.add(batch.size());
             return f;
+        }
+
+        int sentEvents() {
+            return sent.stream().mapToInt(Integer::intValue).sum();
         }
     }
 
     @Test
     void handle_sinkConfirmingLater_keepsSending_countsUnconfirmedAsOwed_andWaitsAtTheBound() throws Exception {
-        Mappings mappings = MappingLoader.load(null);
         ConfirmsLater acks = new ConfirmsLater();
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
-                acks, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 3, 0, "block", true, null),
-                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), null);
+        Pipeline p = pipeline(acks, 3, null);
         List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
         }
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (acks.sent.stream().mapToInt(List::size).sum() < 3 && System.nanoTime() < deadline) {
+        while (acks.sentEvents() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        assertEquals(3, acks.sent.stream().mapToInt(List::size).sum(), "sent without waiting for confirmations");
+        assertEquals(3, acks.sentEvents(), "sent without waiting for confirmations");
         assertEquals(3, p.pendingBySink().get("acks"), "unconfirmed events are still owed");
         assertTrue(batches.stream().noneMatch(java.util.concurrent.CompletableFuture::isDone));
         java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Void>> fourthDelivered =
@@ -191,7 +206,7 @@ class PipelineTest {
         for (java.util.concurrent.CompletableFuture<Void> b : batches) {
             b.get(5, java.util.concurrent.TimeUnit.SECONDS);
         }
-        while (acks.confirmations.size() < acks.sent.size() || acks.sent.stream().mapToInt(List::size).sum() < 4) {
+        while (acks.confirmations.size() < acks.sent.size() || acks.sentEvents() < 4) {
             Thread.sleep(10);
         }
         assertEquals(1L, p.pendingBySink().get("acks"));
@@ -205,41 +220,10 @@ class PipelineTest {
         p.close();
     }
 
-    /**
-     * Keeps the confirmations it owes but only weak references to the events (as HEC keeps its requests' bytes,
-     * not the events).
-     */
-    private static final class KeepsNothing extends TestSink {
-        final List<java.lang.ref.WeakReference<SecurityEvent>> given =
-                java.util.Collections.synchronizedList(new ArrayList<>());
-        final List<java.util.concurrent.CompletableFuture<Void>> confirmations =
-                java.util.Collections.synchronizedList(new ArrayList<>());
-
-        KeepsNothing() {
-            super("forgets");
-        }
-
-        @Override
-        public void deliver(List<SecurityEvent> batch) {
-            throw new AssertionError("the memory worker must not wait for confirmation");
-        }
-
-        @Override
-        public java.util.concurrent.CompletableFuture<Void> deliverAsync(List<SecurityEvent> batch) {
-            batch.forEach(e -> given.add(new java.lang.ref.WeakReference<>(e)));
-            java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
-            confirmations.add(f);
-            return f;
-        }
-    }
-
     @Test
     void handle_sinkConfirmingLater_eventsAwaitingConfirmationAreNotHeldByThePipeline() throws Exception {
-        Mappings mappings = MappingLoader.load(null);
-        KeepsNothing sink = new KeepsNothing();
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
-                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 100, 0, "block", true, null),
-                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), null);
+        ConfirmsLater sink = new ConfirmsLater();
+        Pipeline p = pipeline(sink, 100, null);
         java.util.concurrent.CompletableFuture<Void> batch = p.handle(List.of(rename("1", "a", "h"),
                 rename("2", "b", "h")));
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -254,7 +238,7 @@ class PipelineTest {
         assertTrue(sink.given.stream().allMatch(r -> r.get() == null),
                 "events a sink has taken are the sink's to keep, not held again while it awaits confirmation");
         assertFalse(batch.isDone(), "still owed");
-        assertEquals(2L, p.pendingBySink().get("forgets"), "still counted against the bound");
+        assertEquals(2L, p.pendingBySink().get("acks"), "still counted against the bound");
         p.close();
     }
     /** One rule: every rename raises an alert. */
@@ -277,11 +261,8 @@ class PipelineTest {
 
     @Test
     void handle_withRules_eachAlertFollowsItsEvent_inOrder_andTheBatchCompletesWhenDelivered() throws Exception {
-        Mappings mappings = MappingLoader.load(null);
         Gated sink = new Gated();
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
-                sink, "all", dev.rmmaudit.forwarder.config.BufferConfig.memory(), java.time.Duration.ZERO)),
-                new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        Pipeline p = pipeline(sink, dev.rmmaudit.forwarder.config.BufferConfig.DEFAULT_MAX_EVENTS, renameDetector());
         List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
         for (int i = 1; i <= 5; i++) {
             batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
@@ -309,11 +290,8 @@ class PipelineTest {
 
     @Test
     void handle_withRules_sinkStalled_handlerWaitsOnceTheRulesStageIsFull() throws Exception {
-        Mappings mappings = MappingLoader.load(null);
         Gated sink = new Gated();
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
-                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 2, 0, "block", true, null),
-                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        Pipeline p = pipeline(sink, 2, renameDetector());
         java.util.concurrent.atomic.AtomicInteger handled = new java.util.concurrent.atomic.AtomicInteger();
         Thread source = new Thread(() -> {
             try {
@@ -353,11 +331,8 @@ class PipelineTest {
 
     @Test
     void close_withBatchesInTheRulesStage_failsThem_soTheyStayUncommitted() throws Exception {
-        Mappings mappings = MappingLoader.load(null);
         Stuck sink = new Stuck();
-        Pipeline p = new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(
-                sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", 1, 0, "block", true, null),
-                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), renameDetector());
+        Pipeline p = pipeline(sink, 1, renameDetector());
         List<java.util.concurrent.CompletableFuture<Void>> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread source = new Thread(() -> {
             try {
