@@ -138,7 +138,59 @@ public final class EcsJsonEncoder implements Encoder {
             g.writeEndObject();
         }
         g.writeFieldName(vendorName(e));
-        g.writeTree(vendor(e, JSON.createObjectNode()));
+        if (vendorIsFlat(e)) {
+            writeVendor(e, g);
+        } else {
+            g.writeTree(vendorTree(e)); // attribute paths nest or meet a section: the tree merges them
+        }
+        g.writeEndObject();
+    }
+
+    /** True when no attribute path nests or names one of the module object's own sections. */
+    private static boolean vendorIsFlat(SecurityEvent e) {
+        for (String key : e.attributes().keySet()) {
+            if (key.indexOf('.') >= 0 || key.equals("super_admin") || key.equals("changes") || key.equals("origin")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The module's own object written straight out: what serialising {@link #vendorTree} gives, when flat. */
+    private static void writeVendor(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
+            throws java.io.IOException {
+        g.writeStartObject();
+        if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
+            g.writeObjectFieldStart("super_admin");
+            if (e.superAdminBefore() != null) {
+                g.writeBooleanField("before", e.superAdminBefore());
+            }
+            if (e.superAdminAfter() != null) {
+                g.writeBooleanField("after", e.superAdminAfter());
+            }
+            g.writeEndObject();
+        }
+        if (!e.changes().isEmpty()) {
+            g.writeObjectFieldStart("changes");
+            for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
+                g.writeObjectFieldStart(c.getKey());
+                field(g, "from", c.getValue().from());
+                field(g, "to", c.getValue().to());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            field(g, a.getKey(), a.getValue());
+        }
+        if (e.origin() != null) {
+            g.writeObjectFieldStart("origin");
+            fieldIfPresent(g, "server", e.origin().server());
+            fieldIfPresent(g, "database", e.origin().database());
+            fieldIfPresent(g, "table", e.origin().table());
+            fieldIfPresent(g, "position", e.origin().position());
+            g.writeEndObject();
+        }
         g.writeEndObject();
     }
 
@@ -178,8 +230,9 @@ public final class EcsJsonEncoder implements Encoder {
         }
     }
 
-    /** The module's own object: SuperAdmin flags, changes, attributes (at their dotted paths), origin. */
-    private static ObjectNode vendor(SecurityEvent e, ObjectNode vendor) {
+    /** The module's own object as a tree: SuperAdmin flags, changes, attributes (at their dotted paths), origin. */
+    static ObjectNode vendorTree(SecurityEvent e) {
+        ObjectNode vendor = JSON.createObjectNode();
         if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
             ObjectNode sa = vendor.putObject("super_admin");
             if (e.superAdminBefore() != null) {

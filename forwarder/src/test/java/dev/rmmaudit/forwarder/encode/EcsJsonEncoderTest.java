@@ -92,4 +92,28 @@ class EcsJsonEncoderTest {
             assertEquals(json.writeValueAsString(encoder.toEcs(e)), encoder.encode(e), e.toString());
         }
     }
+    @Test
+    void encode_moduleObject_isByteForByteItsTree_flatOrNot() throws Exception {
+        java.time.Instant t = java.time.Instant.parse("2026-11-21T10:15:30Z");
+        java.util.List<dev.rmmaudit.forwarder.event.SecurityEvent> events = new java.util.ArrayList<>(variety());
+        // flat: attributes without dots, nulls in changes and origin, both SuperAdmin flags, hostile names
+        events.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("f").time(t).module("automate")
+                .action("x").superAdmin(false, true).change("Email", new dev.rmmaudit.forwarder.event.SecurityEvent
+                        .Change("a@x", null)).change("\"}", new dev.rmmaudit.forwarder.event.SecurityEvent.Change(null,
+                        "\u0000😀")).attribute("audit_level", "5").attribute("gained", null)
+                .attribute("\"},\"x\":1", "v\n").attribute("", "empty")
+                .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("db", null, null, "p")).build());
+        events.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("g").time(t).module("screenconnect")
+                .action("y").attribute("origin", "collides with a section").build());
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : events) {
+            String vendor = e.module() == null ? "rmm_audit" : e.module();
+            if (java.util.Set.of("@timestamp", "ecs", "event", "message", "rule", "rmm_audit", "user", "source",
+                    "related").contains(vendor)) {
+                continue; // a module named like a top-level field: the whole document comes from the tree
+            }
+            String expected = json.writeValueAsString(EcsJsonEncoder.vendorTree(e));
+            String doc = encoder.encode(e);
+            assertTrue(doc.endsWith(",\"" + vendor + "\":" + expected + "}"), e + "\n" + doc + "\n" + expected);
+        }
+    }
 }
