@@ -244,7 +244,8 @@ public final class SplunkHecSink extends HttpSinkBase {
                 JSON.getFactory()._getBufferRecycler());
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeNumberField("time", e.time().toEpochMilli() / 1000.0);
+            g.writeFieldName("time");
+            g.writeNumber(epochSeconds(e.time()));
             nullable(g, "host", config.host() != null ? config.host() : e.origin() != null ? e.origin().server()
                     : "rmm-audit");
             nullable(g, "source", config.source());
@@ -265,6 +266,14 @@ public final class SplunkHecSink extends HttpSinkBase {
         byte[] bytes = out.toByteArray();
         out.release();
         return bytes;
+    }
+
+    /**
+     * Epoch seconds with milliseconds as HEC documents its {@code time} ({@code 1505768576.379}); a double
+     * would be written {@code 1.505768576379E9}.
+     */
+    static String epochSeconds(java.time.Instant t) {
+        return java.math.BigDecimal.valueOf(t.toEpochMilli(), 3).toPlainString();
     }
 
     /** The ECS document inside one encoded HEC event: the same JSON {@link EcsJsonEncoder#toEcs} gives. */

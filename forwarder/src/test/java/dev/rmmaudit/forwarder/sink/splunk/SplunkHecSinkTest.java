@@ -192,6 +192,14 @@ class SplunkHecSinkTest {
     }
 
     @Test
+    void epochSeconds_anyInstant_isSecondsDotMillis() {
+        assertEquals("1505768576.379", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(1505768576379L)));
+        assertEquals("1505768576.000", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochSecond(1505768576L)));
+        assertEquals("0.007", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(7)));
+        assertEquals("-0.001", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(-1)));
+    }
+
+    @Test
     void encode_envelopeInOrder_withTheEcsDocumentByteForByte() throws Exception {
         dev.rmmaudit.forwarder.encode.EcsJsonEncoder ecs = new dev.rmmaudit.forwarder.encode.EcsJsonEncoder();
         try (SplunkHecSink s = sink(true, 10, 0, Duration.ofSeconds(30))) {
@@ -201,6 +209,8 @@ class SplunkHecSinkTest {
                 assertEquals(List.of("time", "host", "source", "sourcetype", "index", "event", "fields"),
                         fieldNames(n));
                 assertEquals(e.time().toEpochMilli() / 1000.0, n.get("time").asDouble());
+                assertTrue(hec.startsWith("{\"time\":" + e.time().getEpochSecond() + "."), "seconds.millis: " + hec);
+                assertTrue(hec.matches("\\{\"time\":\\d+\\.\\d{3},.*"), hec);
                 assertEquals("fwd", n.get("host").asText());
                 assertEquals("main", n.get("index").asText());
                 // the bytes the tree gave before (as UTF-8 JSON: characters beyond the BMP escaped)
