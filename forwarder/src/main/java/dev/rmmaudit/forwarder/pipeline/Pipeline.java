@@ -39,6 +39,35 @@ public final class Pipeline implements ChangeHandler {
     /** @param detector the alert rules, or null to forward events only */
     public Pipeline(String module, EventMapper mapper, List<Route> routes, DeadLetterFile deadLetters,
             Detector detector) {
+        this(module, mapper, routes, deadLetters, detector == null ? null : new Rules() {
+            @Override
+            public List<SecurityEvent> detect(SecurityEvent e) {
+                return detector.detect(e);
+            }
+
+            @Override
+            public void flush() {
+                detector.flush();
+            }
+        });
+    }
+
+    /** What the rules stage runs: a {@link Detector}, or in a test whatever the test needs. */
+    interface Rules {
+        /** The alerts {@code e} raises. */
+        List<SecurityEvent> detect(SecurityEvent e);
+
+        /** Saves what must survive a restart; called after every batch. */
+        void flush();
+    }
+
+    /** A pipeline whose rules stage runs {@code rules} (tests give it rules of their own). */
+    static Pipeline withRules(String module, EventMapper mapper, List<Route> routes, DeadLetterFile deadLetters,
+            Rules rules) {
+        return new Pipeline(module, mapper, routes, deadLetters, rules);
+    }
+
+    private Pipeline(String module, EventMapper mapper, List<Route> routes, DeadLetterFile deadLetters, Rules rules) {
         this.module = module;
         this.mapper = mapper;
         this.routes = List.copyOf(routes);
@@ -49,7 +78,7 @@ public final class Pipeline implements ChangeHandler {
                             alert -> raise(alert, r.sink()))
                     : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge()));
         }
-        this.rules = detector == null ? null : new RulesStage(detector);
+        this.rules = rules == null ? null : new RulesStage(rules);
     }
 
     /**
@@ -136,26 +165,28 @@ public final class Pipeline implements ChangeHandler {
         private record Batch(List<SecurityEvent> events, CompletableFuture<Void> done) {
         }
 
-        private final Detector detector;
+        private final Rules detector;
         private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(DEPTH);
         private final Thread thread;
         private volatile boolean closed;
+        /** Why batches fail once the stage has stopped: closed, or an error it could not go on from. */
+        private volatile Exception stopCause = new InterruptedException("the pipeline is closed");
         private volatile CompletableFuture<Void> last = CompletableFuture.completedFuture(null);
 
-        RulesStage(Detector detector) {
+        RulesStage(Rules detector) {
             this.detector = detector;
             this.thread = new Thread(this::run, "rules");
             thread.setDaemon(true);
             thread.start();
         }
 
-        /** Queues a mapped batch; waits while the stage is full. */
+        /** Queues a mapped batch; waits while the stage is full. Fails the batch at once once it has stopped. */
         CompletableFuture<Void> submit(List<SecurityEvent> mapped) throws InterruptedException {
             CompletableFuture<Void> done = new CompletableFuture<>();
             queue.put(new Batch(mapped, done));
             last = done;
-            if (closed) { // closed meanwhile: nobody will take it
-                failQueued(new InterruptedException("the pipeline is closed"));
+            if (closed) { // stopped meanwhile: nobody will take it
+                failQueued();
             }
             return done;
         }
@@ -172,18 +203,25 @@ public final class Pipeline implements ChangeHandler {
                                 b.done().completeExceptionally(error);
                             }
                         });
-                    } catch (InterruptedException e) {
-                        b.done().completeExceptionally(e);
-                        throw e;
                     } catch (RuntimeException e) {
                         LOG.error("a batch could not be handed to the sinks: {}", e.toString());
                         b.done().completeExceptionally(e);
+                    } catch (InterruptedException | Error e) {
+                        b.done().completeExceptionally(e);
+                        throw e;
                     }
                 }
             } catch (InterruptedException e) {
                 // closed
+            } catch (Error e) {
+                // its batch failed (so the source stops without committing it); what follows must fail too,
+                // not wait for a thread that is gone
+                LOG.error("the rules stage stopped: {}; batches fail from now on and stay uncommitted", e.toString());
+                stopCause = new IllegalStateException("the rules stage stopped: " + e, e);
+            } finally {
+                closed = true;
+                failQueued();
             }
-            failQueued(new InterruptedException("the pipeline is closed"));
         }
 
         /** The events with the alerts each raised right after it. */
@@ -206,10 +244,10 @@ public final class Pipeline implements ChangeHandler {
         }
 
         /** What was queued fails, and so stays uncommitted (read again after a restart). */
-        private void failQueued(Exception cause) {
+        private void failQueued() {
             Batch b;
             while ((b = queue.poll()) != null) {
-                b.done().completeExceptionally(cause);
+                b.done().completeExceptionally(stopCause);
             }
         }
 
@@ -221,7 +259,7 @@ public final class Pipeline implements ChangeHandler {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            failQueued(new InterruptedException("the pipeline is closed"));
+            failQueued();
         }
     }
 

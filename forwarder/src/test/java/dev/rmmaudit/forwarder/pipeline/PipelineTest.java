@@ -58,9 +58,20 @@ class PipelineTest {
     /** A pipeline of the bundled Automate mappings into {@code sink} alone, with a memory buffer of {@code maxEvents}. */
     private Pipeline pipeline(TestSink sink, int maxEvents, dev.rmmaudit.forwarder.rule.Detector detector) {
         Mappings mappings = MappingLoader.load(null);
-        return new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), List.of(new Route(sink,
-                "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", maxEvents, 0, "block", true, null),
-                java.time.Duration.ZERO)), new DeadLetterFile(dir.resolve("d"), mappings), detector);
+        return new Pipeline("automate", new EventMapper(mappings, new AutomateDirectory()), route(sink, maxEvents),
+                new DeadLetterFile(dir.resolve("d"), mappings), detector);
+    }
+
+    /** The same with rules of the test's own. */
+    private Pipeline pipeline(TestSink sink, int maxEvents, Pipeline.Rules rules) {
+        Mappings mappings = MappingLoader.load(null);
+        return Pipeline.withRules("automate", new EventMapper(mappings, new AutomateDirectory()),
+                route(sink, maxEvents), new DeadLetterFile(dir.resolve("d"), mappings), rules);
+    }
+
+    private static List<Route> route(TestSink sink, int maxEvents) {
+        return List.of(new Route(sink, "all", new dev.rmmaudit.forwarder.config.BufferConfig("memory", maxEvents, 0,
+                "block", true, null), java.time.Duration.ZERO));
     }
 
     @Test
@@ -178,7 +189,7 @@ class PipelineTest {
     @Test
     void handle_sinkConfirmingLater_keepsSending_countsUnconfirmedAsOwed_andWaitsAtTheBound() throws Exception {
         ConfirmsLater acks = new ConfirmsLater();
-        Pipeline p = pipeline(acks, 3, null);
+        Pipeline p = pipeline(acks, 3, (dev.rmmaudit.forwarder.rule.Detector) null);
         List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
         for (int i = 1; i <= 3; i++) {
             batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
@@ -223,7 +234,7 @@ class PipelineTest {
     @Test
     void handle_sinkConfirmingLater_eventsAwaitingConfirmationAreNotHeldByThePipeline() throws Exception {
         ConfirmsLater sink = new ConfirmsLater();
-        Pipeline p = pipeline(sink, 100, null);
+        Pipeline p = pipeline(sink, 100, (dev.rmmaudit.forwarder.rule.Detector) null);
         java.util.concurrent.CompletableFuture<Void> batch = p.handle(List.of(rename("1", "a", "h"),
                 rename("2", "b", "h")));
         long deadline = System.nanoTime() + 5_000_000_000L;
@@ -353,5 +364,60 @@ class PipelineTest {
             org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.ExecutionException.class,
                     () -> b.get(5, java.util.concurrent.TimeUnit.SECONDS), "undelivered: not to be committed");
         }
+    }
+    /** Rules of a test's own: {@code detect} decides per event; the alert names the event's target user. */
+    private static Pipeline.Rules rules(java.util.function.Function<SecurityEvent, List<SecurityEvent>> detect) {
+        return new Pipeline.Rules() {
+            @Override
+            public List<SecurityEvent> detect(SecurityEvent e) {
+                return detect.apply(e);
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+    }
+
+    private static SecurityEvent alertFor(SecurityEvent e) {
+        return SecurityEvent.builder().id("alert-" + e.id()).time(e.time()).module("automate").action("a")
+                .targetUserName(e.targetUserName()).alert("r", "R", List.of(e.id())).build();
+    }
+
+    @Test
+    void handle_ruleThrowsOnOneEvent_thatEventIsForwardedWithoutAlerts_andCounted() throws Exception {
+        Recording sink = new Recording();
+        Pipeline p = pipeline(sink, 100, rules(e -> {
+            if ("user2".equals(e.targetUserName())) {
+                throw new IllegalStateException("rule broke");
+            }
+            return List.of(alertFor(e));
+        }));
+        p.handle(List.of(rename("1", "user1", "h"), rename("2", "user2", "h"), rename("3", "user3", "h")))
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(List.of("user-renamed:user1", "a:user1", "user-renamed:user2", "user-renamed:user3", "a:user3"),
+                sink.got.stream().map(e -> e.action() + ":" + e.targetUserName()).toList());
+        assertEquals(1, p.ruleFailures());
+        assertEquals(2, p.alerts());
+        p.close();
+    }
+
+    @Test
+    void handle_rulesStageHitsAnError_itsBatchAndEveryLaterOneFail_insteadOfWaitingForever() throws Exception {
+        Recording sink = new Recording();
+        Pipeline p = pipeline(sink, 100, rules(e -> {
+            throw new StackOverflowError("rule recursed");
+        }));
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) { // more than the stage's queue holds: none of these calls may block
+            batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+        }
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> b.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(failed.getCause().toString().contains("rule recursed"), failed.toString());
+        }
+        assertTrue(sink.got.isEmpty(), "nothing of a failed batch is sent: it stays uncommitted and is read again");
+        p.close();
     }
 }
