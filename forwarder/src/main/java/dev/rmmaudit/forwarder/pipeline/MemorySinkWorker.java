@@ -32,6 +32,8 @@ final class MemorySinkWorker extends SinkWorker {
     private final Semaphore pending;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final java.time.Duration maxBatchAge;
+    /** Set when the delivering thread stopped on an error: why every batch fails from then on. */
+    private volatile Exception stopped;
 
     /**
      * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
@@ -50,13 +52,19 @@ final class MemorySinkWorker extends SinkWorker {
         return maxPendingEvents - pending.availablePermits();
     }
 
-    /** Queues {@code events}; blocks while the sink owes too much. The future completes once delivered. */
+    /**
+     * Queues {@code events}; blocks while the sink owes too much. The future completes once delivered, or fails at
+     * once when the delivering thread has stopped.
+     */
     @Override
     CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
         int permits = Math.min(Math.max(events.size(), 1), maxPendingEvents);
         pending.acquire(permits);
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.put(new Job(events, permits, done));
+        if (stopped != null) { // nobody will take it
+            failRemaining(stopped);
+        }
         return done;
     }
 
@@ -64,6 +72,9 @@ final class MemorySinkWorker extends SinkWorker {
     CompletableFuture<Void> offer(SecurityEvent alert) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         queue.add(new Job(List.of(alert), 0, done));
+        if (stopped != null) {
+            failRemaining(stopped);
+        }
         return done;
     }
 
@@ -80,6 +91,13 @@ final class MemorySinkWorker extends SinkWorker {
                 deliver(jobs);
             } catch (InterruptedException e) {
                 failRemaining(e);
+                return;
+            } catch (Error e) {
+                // the thread cannot go on; what is queued and what comes must fail, not wait for it
+                LOG.error("sink {}: delivery stopped: {}; its batches fail from now on and stay uncommitted",
+                        sink.name(), e.toString());
+                stopped = new IllegalStateException("sink " + sink.name() + " stopped: " + e, e);
+                failRemaining(stopped);
                 return;
             }
         }
@@ -105,6 +123,9 @@ final class MemorySinkWorker extends SinkWorker {
             throw e;
         } catch (RuntimeException e) {
             finish(owed, e);
+        } catch (Error e) {
+            finish(owed, e);
+            throw e;
         }
     }
 

@@ -403,6 +403,7 @@ class PipelineTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(30) // the failure this guards against is a source waiting forever
     void handle_rulesStageHitsAnError_itsBatchAndEveryLaterOneFail_insteadOfWaitingForever() throws Exception {
         Recording sink = new Recording();
         Pipeline p = pipeline(sink, 100, rules(e -> {
@@ -418,6 +419,27 @@ class PipelineTest {
             assertTrue(failed.getCause().toString().contains("rule recursed"), failed.toString());
         }
         assertTrue(sink.got.isEmpty(), "nothing of a failed batch is sent: it stays uncommitted and is read again");
+        p.close();
+    }
+    @Test
+    @org.junit.jupiter.api.Timeout(30) // the failure this guards against is a source waiting forever
+    void handle_sinkThreadHitsAnError_itsBatchAndEveryLaterOneFail_insteadOfWaitingForever() throws Exception {
+        TestSink broken = new TestSink("broken") {
+            @Override
+            public void deliver(List<SecurityEvent> batch) {
+                throw new AssertionError("sink broke");
+            }
+        };
+        Pipeline p = pipeline(broken, 2, (dev.rmmaudit.forwarder.rule.Detector) null);
+        List<java.util.concurrent.CompletableFuture<Void>> batches = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) { // more than the bound of two: none of these calls may block
+            batches.add(p.handle(List.of(rename(Integer.toString(i), "user" + i, "h"))));
+        }
+        for (java.util.concurrent.CompletableFuture<Void> b : batches) {
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> b.get(5, java.util.concurrent.TimeUnit.SECONDS));
+            assertTrue(failed.getCause().toString().contains("sink broke"), failed.toString());
+        }
         p.close();
     }
 }
