@@ -1,7 +1,5 @@
 package dev.rmmaudit.forwarder.encode;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.net.Inet6Address;
 import java.util.Map;
@@ -16,8 +14,6 @@ import java.util.Map;
  * are cut to each key's length limit before escaping, never inside a character.
  */
 public final class CefEncoder implements Encoder {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String version;
 
     public CefEncoder(String version) {
@@ -100,23 +96,48 @@ public final class CefEncoder implements Encoder {
     }
 
     private static String changesJson(SecurityEvent e) {
-        ObjectNode n = JSON.createObjectNode();
-        e.changes().forEach((k, c) -> n.putObject(k).put("from", c.from()).put("to", c.to()));
-        return n.toString();
+        return JsonText.of(g -> {
+            g.writeStartObject();
+            for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
+                g.writeObjectFieldStart(c.getKey());
+                stringOrNull(g, "from", c.getValue().from());
+                stringOrNull(g, "to", c.getValue().to());
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        });
     }
 
+    /** The target's e-mail and the attributes as one JSON object; an attribute named like the e-mail replaces it. */
     private static String detailsJson(SecurityEvent e) {
         if (e.attributes().isEmpty() && e.targetUserEmail() == null) {
             return null;
         }
-        ObjectNode n = JSON.createObjectNode();
-        if (e.targetUserEmail() != null) {
-            n.put("target.email", e.targetUserEmail());
+        return JsonText.of(g -> {
+            g.writeStartObject();
+            boolean email = e.targetUserEmail() != null;
+            if (email) {
+                stringOrNull(g, EMAIL, e.attributes().containsKey(EMAIL) ? e.attributes().get(EMAIL)
+                        : e.targetUserEmail());
+            }
+            for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+                if (!(email && a.getKey().equals(EMAIL))) {
+                    stringOrNull(g, a.getKey(), a.getValue());
+                }
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private static final String EMAIL = "target.email";
+
+    private static void stringOrNull(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
+            throws java.io.IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
         }
-        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-            n.put(a.getKey(), a.getValue());
-        }
-        return n.toString();
     }
 
     private static StringBuilder header(StringBuilder out, String value, int max) {

@@ -22,17 +22,7 @@ public final class EcsJsonEncoder implements Encoder {
 
     @Override
     public String encode(SecurityEvent e) {
-        // Jackson's own recycled buffers, as ObjectMapper.writeValueAsString uses them
-        com.fasterxml.jackson.core.io.SegmentedStringWriter out = new com.fasterxml.jackson.core.io
-                .SegmentedStringWriter(JSON.getFactory()._getBufferRecycler());
-        try {
-            try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
-                write(e, g);
-            }
-            return out.getAndClear();
-        } catch (java.io.IOException ex) {
-            throw new IllegalStateException("writing JSON to memory cannot fail", ex);
-        }
+        return JsonText.of(g -> write(e, g));
     }
 
     /**

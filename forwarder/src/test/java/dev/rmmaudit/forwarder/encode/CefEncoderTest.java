@@ -94,4 +94,41 @@ class CefEncoderTest {
                 .module("automate").sourceAddress("203.0.113.9").build();
         assertEquals("203.0.113.9", CefParser.parse(encoder.encode(v4)).get("src"));
     }
+    /** What the changes and details fields held when they were built as Jackson trees (the reference). */
+    private static String treeChanges(SecurityEvent e) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        e.changes().forEach((k, c) -> n.putObject(k).put("from", c.from()).put("to", c.to()));
+        return n.toString();
+    }
+
+    private static String treeDetails(SecurityEvent e) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper()
+                .createObjectNode();
+        if (e.targetUserEmail() != null) {
+            n.put("target.email", e.targetUserEmail());
+        }
+        e.attributes().forEach(n::put);
+        return n.toString();
+    }
+
+    @Test
+    void encode_changesAndDetails_sameJsonAsTheTreesTheyReplaced() {
+        java.time.Instant t = java.time.Instant.parse("2026-11-21T10:15:30Z");
+        List<SecurityEvent> events = List.of(Events.withValue("mallory"), Events.withValue("\"}\u0000😀\r\n=|\\"),
+                SecurityEvent.builder().id("a").time(t).module("automate").action("x").targetUserEmail("e@x")
+                        .change("Email", new SecurityEvent.Change(null, "n@x"))
+                        .change("\"k\\", new SecurityEvent.Change("1", null))
+                        .attribute("class.id", "7").attribute("target.email", "replaced").attribute("none", null)
+                        .build(),
+                SecurityEvent.builder().id("b").time(t).module("automate").action("y").attribute("a", "1").build(),
+                SecurityEvent.builder().id("c").time(t).module("automate").action("z").targetUserEmail("only@x")
+                        .build());
+        for (SecurityEvent e : events) {
+            Cef cef = CefParser.parse(encoder.encode(e));
+            assertEquals(e.changes().isEmpty() ? null : treeChanges(e), cef.get("cs4"), e.toString());
+            assertEquals(e.attributes().isEmpty() && e.targetUserEmail() == null ? null : treeDetails(e),
+                    cef.get("cs5"), e.toString());
+        }
+    }
 }
