@@ -1,5 +1,7 @@
 package dev.rmmaudit.forwarder.encode;
 
+import static dev.rmmaudit.forwarder.encode.JsonText.stringOrNull;
+
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.net.Inet6Address;
 import java.util.Map;
@@ -96,16 +98,7 @@ public final class CefEncoder implements Encoder {
     }
 
     private static String changesJson(SecurityEvent e) {
-        return JsonText.of(g -> {
-            g.writeStartObject();
-            for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
-                g.writeObjectFieldStart(c.getKey());
-                stringOrNull(g, "from", c.getValue().from());
-                stringOrNull(g, "to", c.getValue().to());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-        });
+        return JsonText.of(g -> EcsJsonEncoder.writeChanges(g, e.changes()));
     }
 
     /** The target's e-mail and the attributes as one JSON object; an attribute named like the e-mail replaces it. */
@@ -130,15 +123,6 @@ public final class CefEncoder implements Encoder {
     }
 
     private static final String EMAIL = "target.email";
-
-    private static void stringOrNull(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
-            throws java.io.IOException {
-        if (value == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeStringField(name, value);
-        }
-    }
 
     private static StringBuilder header(StringBuilder out, String value, int max) {
         String v = truncate(value == null ? "" : value, max);

@@ -1,5 +1,7 @@
 package dev.rmmaudit.forwarder.encode;
 
+import static dev.rmmaudit.forwarder.encode.JsonText.stringOrNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -55,8 +57,8 @@ public final class EcsJsonEncoder implements Encoder {
         g.writeStringField("version", ECS_VERSION);
         g.writeEndObject();
         g.writeObjectFieldStart("event");
-        field(g, "id", e.id());
-        field(g, "kind", e.kind().label());
+        stringOrNull(g, "id", e.id());
+        stringOrNull(g, "kind", e.kind().label());
         g.writeArrayFieldStart("category");
         item(g, e.category());
         g.writeEndArray();
@@ -65,18 +67,18 @@ public final class EcsJsonEncoder implements Encoder {
             item(g, t);
         }
         g.writeEndArray();
-        field(g, "action", e.action());
-        field(g, "outcome", e.outcome().label());
+        stringOrNull(g, "action", e.action());
+        stringOrNull(g, "outcome", e.outcome().label());
         g.writeNumberField("severity", e.severity());
-        field(g, "module", e.module());
-        field(g, "dataset", e.dataset());
+        stringOrNull(g, "module", e.module());
+        stringOrNull(g, "dataset", e.dataset());
         g.writeEndObject();
-        field(g, "message", e.message());
+        stringOrNull(g, "message", e.message());
         if (e.isAlert()) {
             g.writeObjectFieldStart("rule");
-            field(g, "id", e.ruleId());
-            field(g, "name", e.ruleName());
-            field(g, "ruleset", "rmm-audit");
+            stringOrNull(g, "id", e.ruleId());
+            stringOrNull(g, "name", e.ruleName());
+            stringOrNull(g, "ruleset", "rmm-audit");
             g.writeEndObject();
             g.writeObjectFieldStart("rmm_audit");
             g.writeArrayFieldStart("triggering_event_ids");
@@ -136,6 +138,19 @@ public final class EcsJsonEncoder implements Encoder {
         g.writeEndObject();
     }
 
+    /** Column changes as one object, {@code {"Email":{"from":…,"to":…}}} (CEF's {@code cs4} is the same JSON). */
+    static void writeChanges(com.fasterxml.jackson.core.JsonGenerator g, Map<String, SecurityEvent.Change> changes)
+            throws java.io.IOException {
+        g.writeStartObject();
+        for (Map.Entry<String, SecurityEvent.Change> c : changes.entrySet()) {
+            g.writeObjectFieldStart(c.getKey());
+            stringOrNull(g, "from", c.getValue().from());
+            stringOrNull(g, "to", c.getValue().to());
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
     /** True when no attribute path nests or names one of the module object's own sections. */
     private static boolean vendorIsFlat(SecurityEvent e) {
         for (String key : e.attributes().keySet()) {
@@ -161,17 +176,11 @@ public final class EcsJsonEncoder implements Encoder {
             g.writeEndObject();
         }
         if (!e.changes().isEmpty()) {
-            g.writeObjectFieldStart("changes");
-            for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
-                g.writeObjectFieldStart(c.getKey());
-                field(g, "from", c.getValue().from());
-                field(g, "to", c.getValue().to());
-                g.writeEndObject();
-            }
-            g.writeEndObject();
+            g.writeFieldName("changes");
+            writeChanges(g, e.changes());
         }
         for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-            field(g, a.getKey(), a.getValue());
+            stringOrNull(g, a.getKey(), a.getValue());
         }
         if (e.origin() != null) {
             g.writeObjectFieldStart("origin");
@@ -182,15 +191,6 @@ public final class EcsJsonEncoder implements Encoder {
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    private static void field(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
-            throws java.io.IOException {
-        if (value == null) {
-            g.writeNullField(name); // as ObjectNode.put(name, null) keeps the field, with null
-        } else {
-            g.writeStringField(name, value);
-        }
     }
 
     private static void fieldIfPresent(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)

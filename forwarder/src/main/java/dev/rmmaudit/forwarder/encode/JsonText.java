@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import java.io.IOException;
 
-/** JSON written with Jackson's generator into text, on Jackson's recycled buffers (as writeValueAsString does). */
-final class JsonText {
+/** JSON written with Jackson's generator: into text on Jackson's recycled buffers, and the fields encoders share. */
+public final class JsonText {
     /** An ObjectMapper's factory: its generators can also write trees ({@code writeTree}). */
     private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
@@ -29,6 +29,15 @@ final class JsonText {
             return out.getAndClear();
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory cannot fail", e);
+        }
+    }
+
+    /** A string field, or a null one when {@code value} is null (as {@code ObjectNode.put(name, null)} keeps it). */
+    public static void stringOrNull(JsonGenerator g, String name, String value) throws IOException {
+        if (value == null) {
+            g.writeNullField(name);
+        } else {
+            g.writeStringField(name, value);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
+import dev.rmmaudit.forwarder.encode.JsonText;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Batches;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
@@ -246,18 +247,18 @@ public final class SplunkHecSink extends HttpSinkBase {
             g.writeStartObject();
             g.writeFieldName("time");
             g.writeNumber(epochSeconds(e.time()));
-            nullable(g, "host", config.host() != null ? config.host() : e.origin() != null ? e.origin().server()
-                    : "rmm-audit");
-            nullable(g, "source", config.source());
-            nullable(g, "sourcetype", config.sourcetype());
+            JsonText.stringOrNull(g, "host", config.host() != null ? config.host()
+                    : e.origin() != null ? e.origin().server() : "rmm-audit");
+            JsonText.stringOrNull(g, "source", config.source());
+            JsonText.stringOrNull(g, "sourcetype", config.sourcetype());
             if (config.index() != null) {
                 g.writeStringField("index", config.index());
             }
             g.writeFieldName("event");
             ecs.write(e, g);
             g.writeObjectFieldStart("fields");
-            nullable(g, "event_kind", e.kind().label());
-            nullable(g, "event_action", e.action());
+            JsonText.stringOrNull(g, "event_kind", e.kind().label());
+            JsonText.stringOrNull(g, "event_action", e.action());
             g.writeEndObject();
             g.writeEndObject();
         } catch (java.io.IOException x) {
@@ -285,14 +286,6 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
     }
 
-    private static void nullable(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
-            throws java.io.IOException {
-        if (value == null) {
-            g.writeNullField(name);
-        } else {
-            g.writeStringField(name, value);
-        }
-    }
 
     /** HEC's answers: 200 code 0 delivered; 503, code 9 and 5xx retried; other 4xx permanent, with the code's meaning. */
     static Verdict classify(HttpResponse<String> r) {
