@@ -118,12 +118,9 @@ final class MemorySinkWorker extends SinkWorker {
         }
         try {
             sink.deliverAsync(events).whenComplete((v, error) -> finish(owed, error));
-        } catch (InterruptedException e) {
-            finish(owed, e);
-            throw e;
         } catch (RuntimeException e) {
             finish(owed, e);
-        } catch (Error e) {
+        } catch (InterruptedException | Error e) { // the worker stops: see loop()
             finish(owed, e);
             throw e;
         }
