@@ -22,9 +22,18 @@ public final class CefEncoder implements Encoder {
         this.version = version;
     }
 
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    private static final java.util.regex.Pattern IPV6_CHARS = java.util.regex.Pattern.compile("[0-9A-Fa-f:.%a-zA-Z]+");
+
     @Override
     public String encode(SecurityEvent e) {
         StringBuilder out = new StringBuilder(512);
+        encode(e, out);
+        return out.toString();
+    }
+
+    @Override
+    public void encode(SecurityEvent e, StringBuilder out) {
         out.append("CEF:0|");
         header(out, vendor(e.module()), 63).append('|');
         header(out, product(e.module()), 63).append('|');
@@ -54,7 +63,6 @@ public final class CefEncoder implements Encoder {
         }
         x.custom(5, "details", detailsJson(e));
         x.custom(6, "origin", e.origin() == null ? e.dataset() : e.dataset() + " " + e.origin().position());
-        return out.toString();
     }
 
     private static String vendor(String module) {
@@ -79,7 +87,7 @@ public final class CefEncoder implements Encoder {
         if (address.indexOf(':') >= 0 && isIpv6(address)) {
             x.put("c6a2", address, 64);
             x.put("c6a2Label", "Source IPv6 Address", 1023);
-        } else if (address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+        } else if (IPV4.matcher(address).matches()) {
             x.put("src", address, 15);
         } else {
             x.put("shost", address, 1023);
@@ -87,7 +95,7 @@ public final class CefEncoder implements Encoder {
     }
 
     private static boolean isIpv6(String s) {
-        if (!s.matches("[0-9A-Fa-f:.%a-zA-Z]+")) {
+        if (!IPV6_CHARS.matcher(s).matches()) {
             return false;
         }
         try {
@@ -174,6 +182,9 @@ public final class CefEncoder implements Encoder {
 
     /** Writes {@code key=value} pairs separated by spaces, skipping empty values. */
     private static final class Extension {
+        private static final String[] CUSTOM_KEYS = {null, "cs1", "cs2", "cs3", "cs4", "cs5", "cs6"};
+        private static final String[] CUSTOM_LABELS = {null, "cs1Label", "cs2Label", "cs3Label", "cs4Label",
+            "cs5Label", "cs6Label"};
         private final StringBuilder out;
         private boolean first = true;
 
@@ -197,8 +208,8 @@ public final class CefEncoder implements Encoder {
             if (value == null || value.isEmpty()) {
                 return;
             }
-            put("cs" + n + "Label", label, 1023);
-            put("cs" + n, value, 4000);
+            put(CUSTOM_LABELS[n], label, 1023);
+            put(CUSTOM_KEYS[n], value, 4000);
         }
     }
 }
