@@ -10,7 +10,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
-import java.util.List;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -50,7 +49,7 @@ final class StreamTransport implements SyslogTransport {
     }
 
     @Override
-    public void send(List<byte[]> frames) throws IOException {
+    public void send(Frames frames) throws IOException {
         Connection c = connection;
         if (c != null && peerClosed(c)) {
             close();
@@ -60,9 +59,7 @@ final class StreamTransport implements SyslogTransport {
             c = connect();
             connection = c;
         }
-        for (byte[] f : frames) {
-            c.out().write(f);
-        }
+        c.out().write(frames.bytes(), 0, frames.size());
         c.out().flush();
     }
 

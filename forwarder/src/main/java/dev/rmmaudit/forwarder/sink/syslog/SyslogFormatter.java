@@ -30,13 +30,25 @@ final class SyslogFormatter {
     }
 
     String format(SecurityEvent e, String message) {
+        StringBuilder out = new StringBuilder();
+        header(e, out);
+        return out.append(message).toString();
+    }
+
+    /** Appends the header of {@code e}'s message, up to and including the space before the message itself. */
+    void header(SecurityEvent e, StringBuilder out) {
         int pri = facility * 8 + severity(e.severity());
+        out.append('<').append(pri).append('>');
         if (rfc5424) {
-            String time = e.time().truncatedTo(ChronoUnit.MILLIS).toString();
-            return "<" + pri + ">1 " + time + " " + hostname + " " + appName + " " + procId + " "
-                    + headerField(e.action(), 32) + " - " + message;
+            out.append("1 ");
+            DateTimeFormatter.ISO_INSTANT.formatTo(e.time().truncatedTo(ChronoUnit.MILLIS), out);
+            out.append(' ').append(hostname).append(' ').append(appName).append(' ').append(procId).append(' ');
+            appendHeaderField(out, e.action(), 32);
+            out.append(" - ");
+        } else {
+            RFC3164_TIME.formatTo(e.time(), out);
+            out.append(' ').append(hostname).append(' ').append(appName).append(": ");
         }
-        return "<" + pri + ">" + RFC3164_TIME.format(e.time()) + " " + hostname + " " + appName + ": " + message;
     }
 
     /** Syslog severity for a CEF-style severity: 9-10 critical, 7-8 error, 4-6 warning, 1-3 notice, 0 info. */
@@ -55,17 +67,18 @@ final class SyslogFormatter {
 
     /** Printable ASCII without spaces, at most {@code max} characters; {@code -} when nothing is left. */
     static String headerField(String value, int max) {
-        if (value == null) {
-            return "-";
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < value.length() && b.length() < max; i++) {
+        return appendHeaderField(new StringBuilder(), value, max).toString();
+    }
+
+    private static StringBuilder appendHeaderField(StringBuilder out, String value, int max) {
+        int start = out.length();
+        for (int i = 0; value != null && i < value.length() && out.length() - start < max; i++) {
             char c = value.charAt(i);
             if (c > 32 && c < 127) {
-                b.append(c);
+                out.append(c);
             }
         }
-        return b.length() == 0 ? "-" : b.toString();
+        return out.length() == start ? out.append('-') : out;
     }
 
     private static String tag(String value) {

@@ -8,8 +8,6 @@ import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.SinkMetrics;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +26,10 @@ public final class SyslogSink implements Sink {
     private final SyslogTransport transport;
     private final Backoff backoff;
     private final SinkMetrics metrics = new SinkMetrics();
+    private final Frames.Framing framing;
+    /** Reused batch after batch by the one thread that delivers (the sink's worker). */
+    private final StringBuilder text = new StringBuilder(2048);
+    private final Frames frames = new Frames();
     private volatile boolean closed;
 
     public SyslogSink(SyslogSinkConfig config) {
@@ -42,6 +44,8 @@ public final class SyslogSink implements Sink {
             default -> StreamTransport.tcp(config.host(), config.port(), config.connectTimeout());
         };
         this.backoff = new Backoff(config.reconnectInitial(), config.reconnectMax());
+        this.framing = config.protocol().equals("udp") ? Frames.Framing.NONE
+                : config.framing().equals("newline") ? Frames.Framing.NEWLINE : Frames.Framing.OCTET;
         if (config.protocol().equals("tls") && !config.tls().verify()) {
             LOG.warn("sink {}: TLS certificate verification is OFF (tls.verify: false); use only in a lab",
                     config.name());
@@ -63,9 +67,19 @@ public final class SyslogSink implements Sink {
         if (batch.isEmpty()) {
             return;
         }
-        List<byte[]> frames = new ArrayList<>(batch.size());
+        frames.clear();
         for (SecurityEvent e : batch) {
-            frames.add(frame(formatter.format(e, encoder.encode(e))));
+            text.setLength(0);
+            formatter.header(e, text);
+            encoder.encode(e, text);
+            if (frames.add(text, config.maxMessageBytes(), framing)) {
+                metrics.truncated();
+            }
+        }
+        if (text.capacity() > 64 * 1024) {
+            text.setLength(0);
+            text.trimToSize(); // one huge event must not keep its builder for good
+            text.ensureCapacity(2048);
         }
         for (int attempt = 1; ; attempt++) {
             if (closed) {
@@ -73,7 +87,7 @@ public final class SyslogSink implements Sink {
             }
             try {
                 transport.send(frames);
-                metrics.sent(frames.size());
+                metrics.sent(frames.count());
                 if (attempt > 1) {
                     LOG.info("sink {}: delivered again to {}:{} after {} attempts", config.name(), config.host(),
                             config.port(), attempt);
@@ -86,38 +100,12 @@ public final class SyslogSink implements Sink {
                 if (attempt == 1 || attempt % 20 == 0) {
                     LOG.warn("sink {}: cannot send to {}:{} over {} ({}); retrying the batch of {} (attempt {})",
                             config.name(), config.host(), config.port(), config.protocol(), e.toString(),
-                            frames.size(), attempt);
+                            frames.count(), attempt);
                 }
                 Thread.sleep(wait);
                 metrics.retried();
             }
         }
-    }
-
-    /** The bytes of one message with its framing; cut to {@code maxMessageBytes} on a character boundary. */
-    byte[] frame(String message) {
-        byte[] msg = message.getBytes(StandardCharsets.UTF_8);
-        if (msg.length > config.maxMessageBytes()) {
-            int end = config.maxMessageBytes();
-            while (end > 0 && (msg[end] & 0xC0) == 0x80) {
-                end--;
-            }
-            msg = java.util.Arrays.copyOf(msg, end);
-            metrics.truncated();
-        }
-        if (config.protocol().equals("udp")) {
-            return msg;
-        }
-        if (config.framing().equals("newline")) {
-            byte[] out = java.util.Arrays.copyOf(msg, msg.length + 1);
-            out[msg.length] = '\n';
-            return out;
-        }
-        byte[] prefix = (msg.length + " ").getBytes(StandardCharsets.US_ASCII);
-        byte[] out = new byte[prefix.length + msg.length];
-        System.arraycopy(prefix, 0, out, 0, prefix.length);
-        System.arraycopy(msg, 0, out, prefix.length, msg.length);
-        return out;
     }
 
     /** Closes the connection; a {@link #deliver} still retrying gives up with an InterruptedException. */

@@ -1,12 +1,11 @@
 package dev.rmmaudit.forwarder.sink.syslog;
 
 import java.io.IOException;
-import java.util.List;
 
 /** Sends framed syslog messages; on an error the caller closes it and tries again later. */
 interface SyslogTransport extends AutoCloseable {
     /** Sends every frame, in order; returns once they are written to the network. */
-    void send(List<byte[]> frames) throws IOException;
+    void send(Frames frames) throws IOException;
 
     @Override
     void close();

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
-import java.util.List;
 
 /** One message per datagram (RFC 5426). UDP gives no delivery guarantee at all: documented, not hidden. */
 final class UdpTransport implements SyslogTransport {
@@ -18,15 +17,15 @@ final class UdpTransport implements SyslogTransport {
     }
 
     @Override
-    public void send(List<byte[]> frames) throws IOException {
+    public void send(Frames frames) throws IOException {
         DatagramSocket s = socket;
         if (s == null) {
             s = new DatagramSocket();
             s.connect(new InetSocketAddress(host, port));
             socket = s;
         }
-        for (byte[] f : frames) {
-            s.send(new DatagramPacket(f, f.length));
+        for (int i = 0; i < frames.count(); i++) {
+            s.send(new DatagramPacket(frames.bytes(), frames.start(i), frames.end(i) - frames.start(i)));
         }
     }
 
