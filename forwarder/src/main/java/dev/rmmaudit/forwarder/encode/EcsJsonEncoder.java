@@ -295,55 +295,82 @@ public final class EcsJsonEncoder implements Encoder {
         }
         String vendor = e.module() == null ? "rmm_audit" : e.module();
         replace(out, vendor); // as putObject replaces a top-level field of that name
+        // The module's object on its own: replacing a path inside it scans only its own fields.
+        Map<String, java.util.List<String>> module = new java.util.LinkedHashMap<>(32);
         String v = vendor + ".";
         if (e.superAdminBefore() != null) {
-            add(out, v + "super_admin.before", e.superAdminBefore().toString());
+            add(module, v + "super_admin.before", e.superAdminBefore().toString());
         }
         if (e.superAdminAfter() != null) {
-            add(out, v + "super_admin.after", e.superAdminAfter().toString());
+            add(module, v + "super_admin.after", e.superAdminAfter().toString());
         }
         for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
-            add(out, v + "changes." + c.getKey() + ".from", c.getValue().from());
-            add(out, v + "changes." + c.getKey() + ".to", c.getValue().to());
+            String at = v + "changes." + c.getKey();
+            add(module, at + ".from", c.getValue().from());
+            add(module, at + ".to", c.getValue().to());
         }
+        StringBuilder path = new StringBuilder(64);
         for (Map.Entry<String, String> a : e.attributes().entrySet()) {
             // putPath: each intermediate that holds a value becomes an object; the leaf replaces what was there
-            String[] parts = a.getKey().split("\\.");
-            StringBuilder path = new StringBuilder(vendor);
-            for (int i = 0; i < parts.length - 1; i++) {
-                path.append('.').append(parts[i]);
-                out.remove(path.toString());
+            String key = a.getKey();
+            int end = key.length();
+            while (end > 0 && key.charAt(end - 1) == '.') {
+                end--; // as putPath's split drops trailing empty parts
             }
-            String leaf = path.append('.').append(parts[parts.length - 1]).toString();
-            replace(out, leaf);
-            add(out, leaf, a.getValue());
+            path.setLength(0);
+            path.append(vendor);
+            int from = 0;
+            for (int dot = key.indexOf('.'); dot >= 0 && dot < end; dot = key.indexOf('.', from)) {
+                path.append('.').append(key, from, dot);
+                module.remove(path.toString());
+                from = dot + 1;
+            }
+            String leaf = path.append('.').append(key, from, end).toString();
+            replace(module, leaf);
+            add(module, leaf, a.getValue());
         }
         if (e.origin() != null) {
-            replace(out, v + "origin");
-            add(out, v + "origin.server", e.origin().server());
-            add(out, v + "origin.database", e.origin().database());
-            add(out, v + "origin.table", e.origin().table());
-            add(out, v + "origin.position", e.origin().position());
+            replace(module, v + "origin");
+            add(module, v + "origin.server", e.origin().server());
+            add(module, v + "origin.database", e.origin().database());
+            add(module, v + "origin.table", e.origin().table());
+            add(module, v + "origin.position", e.origin().position());
         }
+        out.putAll(module);
         return out;
     }
 
+    /** Adds a value to a field: most fields hold one, kept as an immutable one-element list. */
     private static void add(Map<String, java.util.List<String>> out, String field, String value) {
-        if (value != null) {
-            out.computeIfAbsent(field, k -> new java.util.ArrayList<>(1)).add(value);
+        if (value == null) {
+            return;
+        }
+        java.util.List<String> old = out.get(field);
+        if (old == null) {
+            out.put(field, java.util.List.of(value));
+        } else if (old instanceof java.util.ArrayList<String> many) {
+            many.add(value);
+        } else {
+            java.util.List<String> many = new java.util.ArrayList<>(4);
+            many.addAll(old);
+            many.add(value);
+            out.put(field, many);
         }
     }
 
     /** Removes {@code field} and everything under it, as putting a new node at that name does. */
     private static void replace(Map<String, java.util.List<String>> out, String field) {
         out.remove(field);
-        String under = field + ".";
-        out.keySet().removeIf(k -> k.startsWith(under));
+        int n = field.length();
+        out.keySet().removeIf(k -> k.length() > n && k.charAt(n) == '.' && k.startsWith(field));
     }
 
     /** Puts {@code value} at a dotted path ({@code class.id} becomes {@code {"class":{"id":…}}}). */
     private static void putPath(ObjectNode root, String path, String value) {
         String[] parts = path.split("\\.");
+        if (parts.length == 0) {
+            parts = new String[] {""}; // a path of dots only: split leaves nothing, the leaf is the empty name
+        }
         ObjectNode n = root;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = n.get(parts[i]);

@@ -61,7 +61,8 @@ class EcsJsonEncoderTest {
                 .attribute("class.id", "7").attribute("class.name", "Admins").attribute("super_admin.via", "Admins")
                 .attribute("changes.Email", "replaced").attribute("plain", "v").attribute("plain.child", "w")
                 .attribute("obj.inner", "x").attribute("obj", "y").attribute("origin.server", "gone")
-                .attribute("", "empty").attribute("x..y", "z")
+                .attribute("", "empty").attribute("x..y", "z").attribute("t.", "trailing").attribute("..", "dots")
+                .attribute(".lead", "l").attribute("u..", "two trailing")
                 .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("db", null, "users", "p")).build());
         out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i3").time(t).module("message").action("y")
                 .message("replaced by the vendor object").targetUserId("9").build());
