@@ -25,7 +25,7 @@ public final class DebeziumProperties {
 
     /**
      * The engine's properties: only the mapped tables, starting from "now" (schema only), offsets and schema
-     * history under the state directory. (Secret columns are hashed by {@link RecordConverter}.)
+     * history under the state directory. (Secret columns are masked by {@link RecordConverter}.)
      */
     public static Properties of(AutomateSourceConfig c, List<TableMapping> tables) {
         Properties p = new Properties();
