@@ -52,7 +52,8 @@ public final class FileSink implements Sink {
     public synchronized void deliver(List<SecurityEvent> batch) {
         StringBuilder b = new StringBuilder();
         for (SecurityEvent e : batch) {
-            b.append(encoder.encode(e)).append('\n');
+            encoder.encode(e, b);
+            b.append('\n');
         }
         try {
             ByteBuffer buf = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
