@@ -286,7 +286,6 @@ public final class SplunkHecSink extends HttpSinkBase {
         }
     }
 
-
     /** HEC's answers: 200 code 0 delivered; 503, code 9 and 5xx retried; other 4xx permanent, with the code's meaning. */
     static Verdict classify(HttpResponse<String> r) {
         int status = r.statusCode();

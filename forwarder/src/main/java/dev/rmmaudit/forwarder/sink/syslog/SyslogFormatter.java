@@ -29,12 +29,6 @@ final class SyslogFormatter {
         this.procId = headerField(procId, 128);
     }
 
-    String format(SecurityEvent e, String message) {
-        StringBuilder out = new StringBuilder();
-        header(e, out);
-        return out.append(message).toString();
-    }
-
     /** Appends the header of {@code e}'s message, up to and including the space before the message itself. */
     void header(SecurityEvent e, StringBuilder out) {
         int pri = facility * 8 + severity(e.severity());
