@@ -62,6 +62,11 @@ final class ThreadCpu {
         return out;
     }
 
+    /** The thread's name in a snapshot key ({@code "<prefix><tid> <name>"}). */
+    private static String threadName(String key, String prefix) {
+        return key.substring(key.indexOf(' ', prefix.length()) + 1);
+    }
+
     /** The group of a thread by its name (as /proc shows it: cut to 15 characters). */
     static String group(String name) {
         if (name.startsWith("blc-")) {
@@ -138,12 +143,11 @@ final class ThreadCpu {
             double sinksKernel = 0;
             for (Map.Entry<String, Double> t : end.entrySet()) {
                 String key = t.getKey();
-                if (key.startsWith(KERNEL)
-                        && group(key.substring(key.indexOf(' ', KERNEL.length()) + 1)).equals(GROUPS.get(3))) {
+                if (key.startsWith(KERNEL) && group(threadName(key, KERNEL)).equals(GROUPS.get(3))) {
                     sinksKernel += (t.getValue() - start.getOrDefault(key, 0.0)) / 1e3 / changes;
                 }
                 if (key.startsWith(THREAD)) {
-                    String group = group(key.substring(key.indexOf(' ', THREAD.length()) + 1));
+                    String group = group(threadName(key, THREAD));
                     double us = (t.getValue() - start.getOrDefault(key, 0.0)) / 1e3 / changes;
                     out.merge(group, us, Double::sum);
                     if (group.equals(GROUPS.get(1)) || group.equals(GROUPS.get(2)) || group.equals(GROUPS.get(3))) {
