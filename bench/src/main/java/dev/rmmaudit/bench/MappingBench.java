@@ -49,12 +49,13 @@ public class MappingBench {
         directory.putClass(new AutomateDirectory.UserClass("2", "Technicians", 62));
         mapper = new EventMapper(MappingLoader.load(null), directory);
         changes = new ArrayList<>(N);
+        ColumnMap.Columns columns = ColumnMap.Columns.of(List.copyOf(users(1, "").keySet())); // shared, as the source does
         for (int i = 0; i < N; i++) {
             int id = 1 + i % 6;
             LinkedHashMap<String, Object> before = users(id, "b" + i + "@bench");
             LinkedHashMap<String, Object> after = users(id, "b" + (i + 6) + "@bench");
-            changes.add(new RowChange(RowChange.Op.UPDATE, "bench", "labtech", "users", ColumnMap.adopt(before),
-                    ColumnMap.adopt(after), Instant.ofEpochSecond(1_700_000_000L + i), "binlog.000001:" + i + ":0"));
+            changes.add(new RowChange(RowChange.Op.UPDATE, "bench", "labtech", "users", ColumnMap.of(columns, before.values().toArray()),
+                    ColumnMap.of(columns, after.values().toArray()), Instant.ofEpochSecond(1_700_000_000L + i), "binlog.000001:" + i + ":0"));
         }
     }
 

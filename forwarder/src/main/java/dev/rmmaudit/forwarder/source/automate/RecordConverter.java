@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.source.automate;
 
+import dev.rmmaudit.forwarder.mapping.ColumnSet;
 import dev.rmmaudit.forwarder.source.ColumnMap;
 import dev.rmmaudit.forwarder.source.RowChange;
 import java.nio.ByteBuffer;
@@ -8,8 +9,12 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.Struct;
@@ -21,10 +26,16 @@ import org.apache.kafka.connect.source.SourceRecord;
  * it does not know are passed on as they are, so a column nobody has seen before never breaks a row.
  */
 final class RecordConverter {
+    /** Above this many table shapes (one per table, another after each ALTER TABLE) the cache starts over. */
+    private static final int MAX_SHAPES = 1024;
+
     private final String server;
-    private final java.util.Map<String, java.util.Set<String>> secretsByTable;
-    /** The same, by the table name as the binlog spells it (one lookup per row, no lower-case copy). */
-    private final java.util.Map<String, java.util.Set<String>> secretsOf = new java.util.HashMap<>();
+    private final Map<String, Set<String>> secretsByTable;
+    /**
+     * How rows of each table schema are read, by the schema object: the connector hands every row of a table
+     * the same schema until the table changes. Only the engine's handler thread converts, one batch at a time.
+     */
+    private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
     static final String SECRET = "[secret]";
     static final String SECRET_CHANGED = "[secret, changed]";
 
@@ -33,9 +44,19 @@ final class RecordConverter {
      *     here, at conversion (see {@link #maskSecrets}), so a change stays visible and the value never reaches
      *     the rest of the forwarder
      */
-    RecordConverter(String server, java.util.Map<String, java.util.Set<String>> secretsByTable) {
+    RecordConverter(String server, Map<String, Set<String>> secretsByTable) {
         this.server = server;
         this.secretsByTable = secretsByTable;
+    }
+
+    /** What a column's value is turned into, from its schema's name. */
+    private enum Kind { TIMESTAMP, MICRO_TIMESTAMP, NANO_TIMESTAMP, DATE, MICRO_TIME, TIME, AS_IS }
+
+    /**
+     * The rows of one table schema: their column names (shared by every row), fields, value kinds and the
+     * indexes of the secret columns.
+     */
+    private record Shape(ColumnMap.Columns columns, Field[] fields, Kind[] kinds, int[] secrets) {
     }
 
     /** The row change, or null for a record that is not one (tombstone, heartbeat, schema change). */
@@ -61,13 +82,14 @@ final class RecordConverter {
         if (gtid != null) {
             position = position + " gtid " + gtid;
         }
-        java.util.Set<String> secrets = table == null ? java.util.Set.of()
-                : secretsOf.computeIfAbsent(table, t -> secretsByTable.getOrDefault(t.toLowerCase(
-                        java.util.Locale.ROOT), java.util.Set.of()));
-        LinkedHashMap<String, Object> before = row(value.getStruct("before"));
-        LinkedHashMap<String, Object> after = row(value.getStruct("after"));
-        maskSecrets(before, after, secrets);
-        return new RowChange(op, server, db, table, ColumnMap.adopt(before), ColumnMap.adopt(after),
+        Struct beforeRow = value.getStruct("before");
+        Struct afterRow = value.getStruct("after");
+        Shape beforeShape = beforeRow == null ? null : shape(beforeRow.schema(), table);
+        Shape afterShape = afterRow == null ? null : shape(afterRow.schema(), table);
+        Object[] before = values(beforeRow, beforeShape);
+        Object[] after = values(afterRow, afterShape);
+        maskSecrets(before, beforeShape, after, afterShape);
+        return new RowChange(op, server, db, table, row(beforeShape, before), row(afterShape, after),
                 Instant.ofEpochMilli(tsMs), position);
     }
 
@@ -79,41 +101,80 @@ final class RecordConverter {
         return v == null ? null : v.toString();
     }
 
-    private static LinkedHashMap<String, Object> row(Struct s) {
-        if (s == null) {
-            return new LinkedHashMap<>();
+    private Shape shape(Schema schema, String table) {
+        Shape shape = shapes.get(schema);
+        if (shape == null) {
+            if (shapes.size() >= MAX_SHAPES) {
+                shapes.clear();
+            }
+            List<Field> fields = schema.fields();
+            Kind[] kinds = new Kind[fields.size()];
+            List<String> names = new ArrayList<>(fields.size());
+            Set<String> secretNames = table == null ? Set.of()
+                    : secretsByTable.getOrDefault(table.toLowerCase(Locale.ROOT), Set.of());
+            Set<String> secretSet = ColumnSet.of(secretNames); // any case
+            List<Integer> secrets = new ArrayList<>();
+            for (int i = 0; i < kinds.length; i++) {
+                Field f = fields.get(i);
+                kinds[i] = kind(f.schema().name());
+                names.add(f.name());
+                if (secretSet.contains(f.name())) {
+                    secrets.add(i);
+                }
+            }
+            shape = new Shape(ColumnMap.Columns.of(names), fields.toArray(new Field[0]), kinds,
+                    secrets.stream().mapToInt(Integer::intValue).toArray());
+            shapes.put(schema, shape);
         }
-        java.util.List<Field> fields = s.schema().fields();
-        LinkedHashMap<String, Object> out = new LinkedHashMap<>(fields.size() * 4 / 3 + 1);
-        for (Field f : fields) {
-            out.put(f.name(), value(f.schema(), s.get(f)));
+        return shape;
+    }
+
+    private static Object[] values(Struct s, Shape shape) {
+        if (s == null) {
+            return null;
+        }
+        Field[] fields = shape.fields();
+        Object[] out = new Object[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            out[i] = value(shape.kinds()[i], s.get(fields[i]));
         }
         return out;
+    }
+
+    private static Map<String, Object> row(Shape shape, Object[] values) {
+        return shape == null ? ColumnMap.of(null) : ColumnMap.of(shape.columns(), values);
     }
 
     /**
      * Replaces secret columns' values before anything else sees them: {@value #SECRET} in both images, and
      * {@value #SECRET_CHANGED} after an update that changed the value, so "it changed" survives and the value
      * does not. (Comparing here is cheaper than the salted hash per value it replaces, which a profile showed.)
+     * An image that is absent (before an insert, after a delete) is null with its shape.
      */
-    static void maskSecrets(Map<String, Object> before, Map<String, Object> after, java.util.Set<String> secrets) {
-        if (secrets.isEmpty()) {
-            return;
-        }
-        java.util.Set<String> names = dev.rmmaudit.forwarder.mapping.ColumnSet.of(secrets); // any case; no copy if one
-        for (Map.Entry<String, Object> e : after.entrySet()) {
-            if (e.getValue() != null && names.contains(e.getKey())) {
-                boolean changed = !before.isEmpty() && !sameValue(e.getValue(), before.get(e.getKey()));
-                e.setValue(changed ? SECRET_CHANGED : SECRET);
+    private static void maskSecrets(Object[] before, Shape beforeShape, Object[] after, Shape afterShape) {
+        if (after != null) {
+            for (int i : afterShape.secrets()) {
+                if (after[i] != null) {
+                    boolean changed = before != null && !sameValue(after[i], beforeShape == afterShape ? before[i]
+                            : valueOf(before, beforeShape, afterShape.columns().name(i)));
+                    after[i] = changed ? SECRET_CHANGED : SECRET;
+                }
             }
         }
-        for (Map.Entry<String, Object> e : before.entrySet()) {
-            if (e.getValue() != null && names.contains(e.getKey())) {
-                e.setValue(SECRET);
+        if (before != null) {
+            for (int i : beforeShape.secrets()) {
+                if (before[i] != null) {
+                    before[i] = SECRET;
+                }
             }
         }
     }
 
+    /** (The connector gives both images of a row one schema; this keeps two different ones right as well.) */
+    private static Object valueOf(Object[] values, Shape shape, String column) {
+        int i = shape.columns().indexOf(column);
+        return i < 0 ? null : values[i];
+    }
 
     private static boolean sameValue(Object a, Object b) {
         if (a instanceof byte[] x && b instanceof byte[] y) {
@@ -122,30 +183,43 @@ final class RecordConverter {
         return java.util.Objects.equals(a, b);
     }
 
-    static Object value(Schema schema, Object v) {
+    private static Kind kind(String schemaName) {
+        if (schemaName == null) {
+            return Kind.AS_IS;
+        }
+        return switch (schemaName) {
+            case "io.debezium.time.Timestamp" -> Kind.TIMESTAMP;
+            case "io.debezium.time.MicroTimestamp" -> Kind.MICRO_TIMESTAMP;
+            case "io.debezium.time.NanoTimestamp" -> Kind.NANO_TIMESTAMP;
+            case "io.debezium.time.Date" -> Kind.DATE;
+            case "io.debezium.time.MicroTime" -> Kind.MICRO_TIME;
+            case "io.debezium.time.Time" -> Kind.TIME;
+            default -> Kind.AS_IS;
+        };
+    }
+
+    private static Object value(Kind kind, Object v) {
         if (v == null) {
             return null;
         }
-        String name = schema.name();
-        if (name != null) {
-            switch (name) {
-                case "io.debezium.time.Timestamp":
-                    return LocalDateTime.ofInstant(Instant.ofEpochMilli((Long) v), ZoneOffset.UTC);
-                case "io.debezium.time.MicroTimestamp":
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000L),
-                            (int) Math.floorMod((Long) v, 1_000_000L) * 1000, ZoneOffset.UTC);
-                case "io.debezium.time.NanoTimestamp":
-                    return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000_000L),
-                            (int) Math.floorMod((Long) v, 1_000_000_000L), ZoneOffset.UTC);
-                case "io.debezium.time.Date":
-                    return LocalDate.ofEpochDay((Integer) v);
-                case "io.debezium.time.MicroTime":
-                    return LocalTime.ofNanoOfDay(Math.floorMod((Long) v, 86_400_000_000L) * 1000);
-                case "io.debezium.time.Time":
-                    return LocalTime.ofNanoOfDay(Math.floorMod((Integer) v, 86_400_000) * 1_000_000L);
-                default:
-                    break;
-            }
+        switch (kind) {
+            case TIMESTAMP: // not ofInstant: on Java 17 it builds a ZoneRules per call, a profile's top frame
+                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1000L),
+                        (int) Math.floorMod((Long) v, 1000L) * 1_000_000, ZoneOffset.UTC);
+            case MICRO_TIMESTAMP:
+                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000L),
+                        (int) Math.floorMod((Long) v, 1_000_000L) * 1000, ZoneOffset.UTC);
+            case NANO_TIMESTAMP:
+                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000_000L),
+                        (int) Math.floorMod((Long) v, 1_000_000_000L), ZoneOffset.UTC);
+            case DATE:
+                return LocalDate.ofEpochDay((Integer) v);
+            case MICRO_TIME:
+                return LocalTime.ofNanoOfDay(Math.floorMod((Long) v, 86_400_000_000L) * 1000);
+            case TIME:
+                return LocalTime.ofNanoOfDay(Math.floorMod((Integer) v, 86_400_000) * 1_000_000L);
+            default:
+                break;
         }
         if (v instanceof ByteBuffer b) {
             byte[] out = new byte[b.remaining()];
