@@ -134,7 +134,12 @@ public final class CefEncoder implements Encoder {
 
     private static StringBuilder header(StringBuilder out, String value, int max) {
         String v = truncate(value == null ? "" : value, max);
-        for (int i = 0; i < v.length(); i++) {
+        int i = plainPrefix(v, '|');
+        if (i == v.length()) {
+            return out.append(v);
+        }
+        out.append(v, 0, i);
+        for (; i < v.length(); i++) {
             char c = v.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -148,7 +153,13 @@ public final class CefEncoder implements Encoder {
 
     /** Appends one extension value, escaped. */
     static void extensionValue(StringBuilder out, String value) {
-        for (int i = 0; i < value.length(); i++) {
+        int i = plainPrefix(value, '=');
+        if (i == value.length()) {
+            out.append(value);
+            return;
+        }
+        out.append(value, 0, i);
+        for (; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
                 case '\\' -> out.append("\\\\");
@@ -158,6 +169,24 @@ public final class CefEncoder implements Encoder {
                 default -> control(out, c);
             }
         }
+    }
+
+    /**
+     * How many characters from the start need no escaping ({@code special} is the one character besides
+     * {@code \\} that the part escapes): most values are appended at once instead of char by char.
+     */
+    private static int plainPrefix(String s, char special) {
+        int i = 0;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            boolean plain = c >= 0x20 && c != '\\' && c != special
+                    && (c < 0x7f || (c >= 0xa0 && c != '\u2028' && c != '\u2029'));
+            if (!plain) {
+                break;
+            }
+            i++;
+        }
+        return i;
     }
 
     private static void control(StringBuilder out, char c) {

@@ -83,6 +83,28 @@ class CefEncoderTest {
         assertEquals("nul\\u0000tab\\u0009esc\\u001bdel\\u007f", CefParser.parse(line).get("duser"));
     }
 
+    /** Each character the format or a parser treats specially, alone after plain text and at the very start. */
+    @ParameterizedTest
+    @ValueSource(chars = {'\u0000', '\t', '\u001f', '\u007f', '\u0080', '\u009f', '\u2028', '\u2029', '\\', '=',
+        '|', '\n', '\r'})
+    void encode_specialCharacterAfterPlainText_isEscapedInHeaderAndExtension(char special) {
+        for (String value : List.of("plain" + special + "tail", special + "tail", "plain" + special)) {
+            String line = encoder.encode(Events.withValue(value));
+            for (char c : line.toCharArray()) {
+                assertFalse(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029',
+                        "raw character " + (int) c + " in " + line);
+            }
+            Cef cef = CefParser.parse(line);
+            boolean control = special < 0x20 && special != '\n' && special != '\r' || special >= 0x7f;
+            String escaped = control ? String.format("\\u%04x", (int) special) : null;
+            String inExtension = escaped != null ? value.replace(String.valueOf(special), escaped) : value;
+            String inHeader = special == '\n' || special == '\r' ? value.replace(special, ' ') : inExtension;
+            assertEquals(inExtension, cef.get("duser"), "extension value of " + (int) special);
+            assertEquals(inHeader, cef.header().get(5), "header Name of " + (int) special);
+            assertEquals("userClasses", cef.get("cs1Label"), "a value must never forge another key");
+        }
+    }
+
     @Test
     void encode_ipv6Source_goesToC6a2() {
         SecurityEvent e = SecurityEvent.builder().id("1").time(java.time.Instant.EPOCH).action("user-login")
