@@ -202,24 +202,8 @@ final class RecordConverter {
         if (v == null) {
             return null;
         }
-        switch (kind) {
-            case TIMESTAMP: // not ofInstant: on Java 17 it builds a ZoneRules per call, a profile's top frame
-                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1000L),
-                        (int) Math.floorMod((Long) v, 1000L) * 1_000_000, ZoneOffset.UTC);
-            case MICRO_TIMESTAMP:
-                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000L),
-                        (int) Math.floorMod((Long) v, 1_000_000L) * 1000, ZoneOffset.UTC);
-            case NANO_TIMESTAMP:
-                return LocalDateTime.ofEpochSecond(Math.floorDiv((Long) v, 1_000_000_000L),
-                        (int) Math.floorMod((Long) v, 1_000_000_000L), ZoneOffset.UTC);
-            case DATE:
-                return LocalDate.ofEpochDay((Integer) v);
-            case MICRO_TIME:
-                return LocalTime.ofNanoOfDay(Math.floorMod((Long) v, 86_400_000_000L) * 1000);
-            case TIME:
-                return LocalTime.ofNanoOfDay(Math.floorMod((Integer) v, 86_400_000) * 1_000_000L);
-            default:
-                break;
+        if (kind != Kind.AS_IS) {
+            return time(kind, v);
         }
         if (v instanceof ByteBuffer b) {
             byte[] out = new byte[b.remaining()];
@@ -227,5 +211,39 @@ final class RecordConverter {
             return out;
         }
         return v;
+    }
+
+    /** A time type's value as java.time; one that is not a number or out of range is passed on as it is. */
+    private static Object time(Kind kind, Object v) {
+        if (!(v instanceof Number n)) {
+            return v;
+        }
+        try {
+            return time(kind, n.longValue());
+        } catch (java.time.DateTimeException e) {
+            return v;
+        }
+    }
+
+    private static Object time(Kind kind, long x) {
+        switch (kind) {
+            case TIMESTAMP: // not ofInstant: on Java 17 it builds a ZoneRules per call, a profile's top frame
+                return LocalDateTime.ofEpochSecond(Math.floorDiv(x, 1000L),
+                        (int) Math.floorMod(x, 1000L) * 1_000_000, ZoneOffset.UTC);
+            case MICRO_TIMESTAMP:
+                return LocalDateTime.ofEpochSecond(Math.floorDiv(x, 1_000_000L),
+                        (int) Math.floorMod(x, 1_000_000L) * 1000, ZoneOffset.UTC);
+            case NANO_TIMESTAMP:
+                return LocalDateTime.ofEpochSecond(Math.floorDiv(x, 1_000_000_000L),
+                        (int) Math.floorMod(x, 1_000_000_000L), ZoneOffset.UTC);
+            case DATE:
+                return LocalDate.ofEpochDay(x);
+            case MICRO_TIME:
+                return LocalTime.ofNanoOfDay(Math.floorMod(x, 86_400_000_000L) * 1000);
+            case TIME:
+                return LocalTime.ofNanoOfDay(Math.floorMod(x, 86_400_000L) * 1_000_000L);
+            default:
+                return x;
+        }
     }
 }

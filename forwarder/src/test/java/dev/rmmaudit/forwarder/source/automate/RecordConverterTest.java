@@ -162,6 +162,20 @@ class RecordConverterTest {
     }
 
     @Test
+    void convert_timeColumnHoldingSomethingElseOrOutOfRange_isPassedOnAsItIs() {
+        Schema row = SchemaBuilder.struct().optional()
+                .field("odd", SchemaBuilder.string().name("io.debezium.time.Timestamp").build())
+                .field("day", SchemaBuilder.int64().name("io.debezium.time.Date").build())
+                .field("far", SchemaBuilder.int64().name("io.debezium.time.Date").build())
+                .build();
+        Struct after = new Struct(row).put("odd", "2024-01-01 00:00:00").put("day", 1L).put("far", Long.MAX_VALUE);
+        RowChange c = converter.convert(record("c", row, null, after));
+        assertEquals("2024-01-01 00:00:00", c.after().get("odd"));
+        assertEquals(Long.MAX_VALUE, c.after().get("far"), "out of LocalDate's range");
+        assertEquals(LocalDate.of(1970, 1, 2), c.after().get("day"), "any whole number of days");
+    }
+
+    @Test
     void convert_source_givesTablePositionAndTime() {
         RowChange c = converter.convert(record("u", USERS, user(3, "a", "b"), user(3, "a", "c")));
         assertEquals("labtech", c.database());
