@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Facts no single event carries, added to successful logins before rules see them:
@@ -32,6 +33,9 @@ public final class DerivedFields {
     public static final String ADMIN_LOGIN_RECENT = "forwarder.admin_login_recent";
     public static final java.time.Duration ADMIN_LOGIN_WINDOW = java.time.Duration.ofMinutes(30);
     private static final String USER_FILE_DATASET = "screenconnect.user.xml";
+    /** The event fields {@link #apply} reads. */
+    static final Set<String> READS = Set.of("event.dataset", "event.category", "event.outcome",
+            "screenconnect.user.roles", "user.target.name", "user.name", "source.ip");
     static final int MAX_USERS = 100_000;
     static final int MAX_ADDRESSES_PER_USER = 64;
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -4,18 +4,34 @@ import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.event.EventIds;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Runs every event through the derived fields and the rule engine, and turns what fires into alert events. */
 public final class Detector {
     private final RuleEngine engine;
     private final DerivedFields derived;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
+    /** The event fields that the rules, the derived fields and the alerts read: the views hold only these. */
+    private final Set<String> fields;
+    /** Events whose view had to build every field because something read a field not in {@link #fields}. */
+    private long wholeViews;
+
+    /** The event fields {@link #toEvent} and the rule engine read, besides the rules' own. */
+    private static final Set<String> READS = Set.of("event.id", "event.module", "event.category", "event.dataset",
+            "event.outcome", "user.name", "user.target.id", "user.target.name", "user.target.group.name", "source.ip");
 
     public Detector(RuleEngine engine, DerivedFields derived) {
         this.engine = engine;
         this.derived = derived;
+        Set<String> f = new HashSet<>(READS);
+        f.addAll(DerivedFields.READS);
+        for (Rule r : engine.rules()) {
+            f.addAll(r.fields());
+        }
+        this.fields = Set.copyOf(f);
     }
 
     /** The alerts {@code e} raises (none for an alert itself). */
@@ -24,7 +40,11 @@ public final class Detector {
             return List.of();
         }
         List<SecurityEvent> out = new ArrayList<>();
-        for (Alert a : evaluate(EventView.of(ecs.flat(e), e.time()))) {
+        EventView view = EventView.of(ecs.flat(e, fields), fields, () -> {
+            wholeViews++;
+            return ecs.flat(e);
+        }, e.time());
+        for (Alert a : evaluate(view)) {
             out.add(toEvent(a));
         }
         return out;
@@ -38,6 +58,16 @@ public final class Detector {
     /** Saves what must survive a restart. */
     public void flush() {
         derived.flush();
+    }
+
+    /** The event fields the detector reads, the only ones its views hold unless something reads another. */
+    public Set<String> fields() {
+        return fields;
+    }
+
+    /** How many events so far needed every field built (a name outside {@link #fields()} was read). */
+    long wholeViews() {
+        return wholeViews;
     }
 
     public RuleEngine engine() {

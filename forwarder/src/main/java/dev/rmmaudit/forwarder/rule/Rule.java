@@ -1,7 +1,9 @@
 package dev.rmmaudit.forwarder.rule;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One rule: a detection (selections and a condition) or a correlation of other rules.
@@ -53,6 +55,27 @@ public record Rule(
             case "high" -> 8;
             default -> 10;
         };
+    }
+
+    /** The event fields the rule reads: its logsource's, its selections' and its correlation's. */
+    public Set<String> fields() {
+        Set<String> out = new LinkedHashSet<>(List.of("event.module", "event.category", "event.dataset"));
+        if (selections != null) {
+            for (Selection s : selections) {
+                for (List<FieldMatcher> all : s.alternatives()) {
+                    for (FieldMatcher m : all) {
+                        out.add(m.field());
+                    }
+                }
+            }
+        }
+        if (correlation != null) {
+            out.addAll(correlation.groupBy());
+            if (correlation.field() != null) {
+                out.add(correlation.field());
+            }
+        }
+        return out;
     }
 
     boolean matches(EventView e) {

@@ -85,6 +85,35 @@ class EcsJsonEncoderTest {
     }
 
     @Test
+    void flatWanted_anyNames_equalsTheWholeViewRestrictedToThem() {
+        java.util.Random random = new java.util.Random(7);
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : variety()) {
+            java.util.Map<String, java.util.List<String>> whole = encoder.flat(e);
+            java.util.List<String> names = new java.util.ArrayList<>(whole.keySet());
+            java.util.List<java.util.Set<String>> wanted = new java.util.ArrayList<>(java.util.List.of(
+                    java.util.Set.of(), java.util.Set.of("event.id", "no.such.field"), java.util.Set.copyOf(names),
+                    java.util.Set.of("@timestamp", "event.severity"), java.util.Set.of("automate.changes.Email.to"),
+                    java.util.Set.of("automate.origin.server", "automate.class.id", "automate.plain.child")));
+            for (int i = 0; i < 20; i++) {
+                java.util.Set<String> some = new java.util.HashSet<>();
+                names.forEach(n -> {
+                    if (random.nextBoolean()) {
+                        some.add(n);
+                    }
+                });
+                wanted.add(some);
+            }
+            for (java.util.Set<String> w : wanted) {
+                java.util.Map<String, java.util.List<String>> expected = new java.util.LinkedHashMap<>(whole);
+                expected.keySet().retainAll(w);
+                assertEquals(expected, encoder.flat(e, w), w + " of " + e);
+                assertEquals(java.util.List.copyOf(expected.keySet()), java.util.List.copyOf(encoder.flat(e, w).keySet()),
+                        "in the same order");
+            }
+        }
+    }
+
+    @Test
     void encode_everyLayoutBranch_isByteForByteTheSerialisedTree() throws Exception {
         java.util.List<dev.rmmaudit.forwarder.event.SecurityEvent> events = new java.util.ArrayList<>(variety());
         events.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("r").time(java.time.Instant.EPOCH)
