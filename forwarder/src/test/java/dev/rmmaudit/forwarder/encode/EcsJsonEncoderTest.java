@@ -107,8 +107,8 @@ class EcsJsonEncoderTest {
                 java.util.Map<String, java.util.List<String>> expected = new java.util.LinkedHashMap<>(whole);
                 expected.keySet().retainAll(w);
                 assertEquals(expected, encoder.flat(e, w), w + " of " + e);
-                assertEquals(java.util.List.copyOf(expected.keySet()), java.util.List.copyOf(encoder.flat(e, w).keySet()),
-                        "in the same order");
+                assertEquals(java.util.List.copyOf(expected.keySet()),
+                        java.util.List.copyOf(encoder.flat(e, w).keySet()), "in the same order");
             }
         }
     }

@@ -76,7 +76,8 @@ class EventViewTest {
         expected.put("user.name", List.of("eve"));
         expected.put("forwarder.outside_working_hours", List.of("true"));
         assertEquals(expected, v.fields());
-        assertEquals(List.copyOf(expected.keySet()), List.copyOf(v.fields().keySet()), "replaced in place, new at the end");
+        assertEquals(List.copyOf(expected.keySet()), List.copyOf(v.fields().keySet()),
+                "replaced in place, new at the end");
         assertEquals(T, v.time());
         EventView later = v.with("@timestamp", "2026-11-22T00:00:00Z");
         assertEquals(Instant.parse("2026-11-22T00:00:00Z"), later.time(), "a derived @timestamp is parsed");
