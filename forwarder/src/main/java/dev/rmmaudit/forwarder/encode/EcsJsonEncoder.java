@@ -52,7 +52,7 @@ public final class EcsJsonEncoder implements Encoder {
     private static void writeDocument(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
             throws java.io.IOException {
         g.writeStartObject();
-        g.writeStringField("@timestamp", e.time().toString());
+        g.writeStringField("@timestamp", Timestamps.iso(e.time()));
         g.writeObjectFieldStart("ecs");
         g.writeStringField("version", ECS_VERSION);
         g.writeEndObject();
@@ -267,7 +267,7 @@ public final class EcsJsonEncoder implements Encoder {
     public Map<String, java.util.List<String>> flat(SecurityEvent e, Set<String> wanted) {
         Flat out = new Flat(wanted, 48);
         if (out.wants("@timestamp")) {
-            out.add("@timestamp", e.time().toString());
+            out.add("@timestamp", Timestamps.iso(e.time()));
         }
         out.add("ecs.version", ECS_VERSION);
         out.add("event.id", e.id());

@@ -118,7 +118,7 @@ public final class SentinelSink extends HttpSinkBase {
     /** One row of the custom table (packaging/sentinel/RmmAudit_CL.json names and types the columns). */
     static ObjectNode row(SecurityEvent e) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("TimeGenerated", e.time().toString());
+        n.put("TimeGenerated", dev.rmmaudit.forwarder.encode.Timestamps.iso(e.time()));
         n.put("EventId", e.id());
         n.put("EventKind", e.kind().label());
         n.put("Module", e.module());

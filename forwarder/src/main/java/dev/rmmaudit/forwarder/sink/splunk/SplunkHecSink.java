@@ -274,7 +274,13 @@ public final class SplunkHecSink extends HttpSinkBase {
      * would be written {@code 1.505768576379E9}.
      */
     static String epochSeconds(java.time.Instant t) {
-        return java.math.BigDecimal.valueOf(t.toEpochMilli(), 3).toPlainString();
+        long ms = t.toEpochMilli();
+        if (ms == Long.MIN_VALUE) {
+            return java.math.BigDecimal.valueOf(ms, 3).toPlainString();
+        }
+        long abs = Math.abs(ms); // digits by hand: BigDecimal.toPlainString showed in the sink's profile
+        long millis = abs % 1000;
+        return (ms < 0 ? "-" : "") + abs / 1000 + (millis < 10 ? ".00" : millis < 100 ? ".0" : ".") + millis;
     }
 
     /** The ECS document inside one encoded HEC event: the same JSON {@link EcsJsonEncoder#toEcs} gives. */

@@ -2,8 +2,8 @@ package dev.rmmaudit.forwarder.sink.syslog;
 
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.time.ZoneOffset;
+import dev.rmmaudit.forwarder.encode.Timestamps;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 
 /**
@@ -35,7 +35,7 @@ final class SyslogFormatter {
         out.append('<').append(pri).append('>');
         if (rfc5424) {
             out.append("1 ");
-            DateTimeFormatter.ISO_INSTANT.formatTo(e.time().truncatedTo(ChronoUnit.MILLIS), out);
+            Timestamps.isoMillis(e.time(), out);
             out.append(' ').append(hostname).append(' ').append(appName).append(' ').append(procId).append(' ');
             appendHeaderField(out, e.action(), 32);
             out.append(" - ");

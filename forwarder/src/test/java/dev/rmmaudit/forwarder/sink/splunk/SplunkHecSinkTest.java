@@ -197,6 +197,13 @@ class SplunkHecSinkTest {
         assertEquals("1505768576.000", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochSecond(1505768576L)));
         assertEquals("0.007", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(7)));
         assertEquals("-0.001", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(-1)));
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 10_000; i++) {
+            long ms = i < 5000 ? random.nextLong() : random.nextInt(2_000_001) - 1_000_000;
+            assertEquals(java.math.BigDecimal.valueOf(ms, 3).toPlainString(),
+                    SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(ms)), "ms " + ms);
+        }
+        assertEquals("-9223372036854775.808", SplunkHecSink.epochSeconds(java.time.Instant.ofEpochMilli(Long.MIN_VALUE)));
     }
 
     @Test
