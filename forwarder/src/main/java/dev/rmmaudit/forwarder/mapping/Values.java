@@ -4,9 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /** Reads column values of any type as text, numbers, lists and bitmasks, leniently. */
 final class Values {
@@ -36,14 +34,17 @@ final class Values {
         if (t == null) {
             return List.of();
         }
-        Set<String> out = new LinkedHashSet<>();
-        for (String part : t.split(",")) {
-            String p = part.trim();
-            if (!p.isEmpty()) {
+        List<String> out = new ArrayList<>(4);
+        for (int from = 0; from <= t.length(); ) {
+            int comma = t.indexOf(',', from);
+            int end = comma < 0 ? t.length() : comma;
+            String p = t.substring(from, end).trim();
+            if (!p.isEmpty() && !out.contains(p)) { // a few classes: a list beats a set
                 out.add(p);
             }
+            from = end + 1;
         }
-        return new ArrayList<>(out);
+        return out;
     }
 
     /** The value as a 64-bit mask; null and unreadable values are 0 (and {@code ok} says which). */

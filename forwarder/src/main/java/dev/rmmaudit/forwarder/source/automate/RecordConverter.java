@@ -54,10 +54,23 @@ final class RecordConverter {
 
     /**
      * The rows of one table schema: their column names (shared by every row), fields, value kinds and the
-     * indexes of the secret columns.
+     * indexes of the secret columns; and per time column the last value converted (an update's two images, and
+     * rows one after another, mostly carry the same dates: making a LocalDateTime each time was the handler's
+     * top frame).
      */
-    private record Shape(ColumnMap.Columns columns, Field[] fields, Kind[] kinds, int[] secrets) {
+    private record Shape(ColumnMap.Columns columns, Field[] fields, Kind[] kinds, int[] secrets, Object[] lastRaw,
+            Object[] lastValue) {
     }
+
+    /** The source block's fields, looked up once per source schema. */
+    private Schema sourceSchema;
+    private Field dbField;
+    private Field tableField;
+    private Field fileField;
+    private Field posField;
+    private Field rowField;
+    private Field gtidField;
+    private Field tsField;
 
     /** The row change, or null for a record that is not one (tombstone, heartbeat, schema change). */
     RowChange convert(SourceRecord record) {
@@ -74,11 +87,23 @@ final class RecordConverter {
             return null;
         }
         Struct source = value.getStruct("source");
-        String db = text(source, "db");
-        String table = text(source, "table");
-        long tsMs = source.getInt64("ts_ms") == null ? System.currentTimeMillis() : source.getInt64("ts_ms");
-        String position = text(source, "file") + ":" + text(source, "pos") + ":" + text(source, "row");
-        String gtid = text(source, "gtid");
+        if (source.schema() != sourceSchema) {
+            Schema ss = source.schema();
+            dbField = ss.field("db");
+            tableField = ss.field("table");
+            fileField = ss.field("file");
+            posField = ss.field("pos");
+            rowField = ss.field("row");
+            gtidField = ss.field("gtid");
+            tsField = ss.field("ts_ms");
+            sourceSchema = ss;
+        }
+        String db = text(source, dbField);
+        String table = text(source, tableField);
+        Object ts = tsField == null ? null : source.get(tsField);
+        long tsMs = ts instanceof Number n ? n.longValue() : System.currentTimeMillis();
+        String position = text(source, fileField) + ":" + text(source, posField) + ":" + text(source, rowField);
+        String gtid = text(source, gtidField);
         if (gtid != null) {
             position = position + " gtid " + gtid;
         }
@@ -93,8 +118,8 @@ final class RecordConverter {
                 Instant.ofEpochMilli(tsMs), position);
     }
 
-    private static String text(Struct s, String field) {
-        if (s.schema().field(field) == null) {
+    private static String text(Struct s, Field field) {
+        if (field == null) {
             return null;
         }
         Object v = s.get(field);
@@ -123,7 +148,8 @@ final class RecordConverter {
                 }
             }
             shape = new Shape(ColumnMap.Columns.of(names), fields.toArray(new Field[0]), kinds,
-                    secrets.stream().mapToInt(Integer::intValue).toArray());
+                    secrets.stream().mapToInt(Integer::intValue).toArray(), new Object[kinds.length],
+                    new Object[kinds.length]);
             shapes.put(schema, shape);
         }
         return shape;
@@ -134,9 +160,19 @@ final class RecordConverter {
             return null;
         }
         Field[] fields = shape.fields();
+        Kind[] kinds = shape.kinds();
         Object[] out = new Object[fields.length];
         for (int i = 0; i < fields.length; i++) {
-            out[i] = value(shape.kinds()[i], s.get(fields[i]));
+            Object raw = s.get(fields[i]);
+            if (kinds[i] == Kind.AS_IS || raw == null) {
+                out[i] = value(kinds[i], raw);
+            } else if (raw.equals(shape.lastRaw()[i])) {
+                out[i] = shape.lastValue()[i]; // java.time values are immutable: one object serves both
+            } else {
+                out[i] = time(kinds[i], raw);
+                shape.lastRaw()[i] = raw;
+                shape.lastValue()[i] = out[i];
+            }
         }
         return out;
     }

@@ -176,6 +176,26 @@ class RecordConverterTest {
     }
 
     @Test
+    void convert_sameAndChangedTimesRowAfterRow_eachRowHasItsOwn() {
+        Schema row = SchemaBuilder.struct().optional()
+                .field("seen", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
+                .build();
+        long[] times = {1_000L, 1_000L, 2_000L, 1_000L, -5L};
+        Long[] previous = {null};
+        for (long t : times) {
+            Struct before = new Struct(row).put("seen", previous[0]);
+            Struct after = new Struct(row).put("seen", t);
+            RowChange c = converter.convert(record("u", row, before, after));
+            assertEquals(LocalDateTime.ofEpochSecond(Math.floorDiv(t, 1000), (int) Math.floorMod(t, 1000) * 1_000_000,
+                    java.time.ZoneOffset.UTC), c.after().get("seen"), "after " + t);
+            assertEquals(previous[0] == null ? null : LocalDateTime.ofEpochSecond(Math.floorDiv(previous[0], 1000),
+                    (int) Math.floorMod(previous[0], 1000) * 1_000_000, java.time.ZoneOffset.UTC),
+                    c.before().get("seen"), "before " + t);
+            previous[0] = t;
+        }
+    }
+
+    @Test
     void convert_source_givesTablePositionAndTime() {
         RowChange c = converter.convert(record("u", USERS, user(3, "a", "b"), user(3, "a", "c")));
         assertEquals("labtech", c.database());
