@@ -33,7 +33,9 @@ final class RecordConverter {
     private final Map<String, Set<String>> secretsByTable;
     /**
      * How rows of each table schema are read, by the schema object: the connector hands every row of a table
-     * the same schema until the table changes. Only the engine's handler thread converts, one batch at a time.
+     * the same schema until the table changes, and a schema belongs to one table (its name carries the table's),
+     * so the secret columns found for it hold for every row. Only the engine's handler thread converts, one
+     * batch at a time.
      */
     private final Map<Schema, Shape> shapes = new IdentityHashMap<>();
     static final String SECRET = "[secret]";
