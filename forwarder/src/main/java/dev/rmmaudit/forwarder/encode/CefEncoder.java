@@ -1,7 +1,5 @@
 package dev.rmmaudit.forwarder.encode;
 
-import static dev.rmmaudit.forwarder.encode.JsonText.stringOrNull;
-
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.net.Inet6Address;
 import java.util.Map;
@@ -105,8 +103,18 @@ public final class CefEncoder implements Encoder {
         }
     }
 
+    /** {"column":{"from":…,"to":…},…}: what {@link EcsJsonEncoder#writeChanges} writes, without a generator. */
     private static String changesJson(SecurityEvent e) {
-        return JsonText.of(g -> EcsJsonEncoder.writeChanges(g, e.changes()));
+        StringBuilder out = new StringBuilder(128).append('{');
+        for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            JsonText.string(out, c.getKey()).append(":{\"from\":");
+            JsonText.string(out, c.getValue().from()).append(",\"to\":");
+            JsonText.string(out, c.getValue().to()).append('}');
+        }
+        return out.append('}').toString();
     }
 
     /** The target's e-mail and the attributes as one JSON object; an attribute named like the e-mail replaces it. */
@@ -114,20 +122,24 @@ public final class CefEncoder implements Encoder {
         if (e.attributes().isEmpty() && e.targetUserEmail() == null) {
             return null;
         }
-        return JsonText.of(g -> {
-            g.writeStartObject();
-            boolean email = e.targetUserEmail() != null;
-            if (email) {
-                stringOrNull(g, EMAIL, e.attributes().containsKey(EMAIL) ? e.attributes().get(EMAIL)
-                        : e.targetUserEmail());
+        StringBuilder out = new StringBuilder(128).append('{');
+        boolean email = e.targetUserEmail() != null;
+        if (email) {
+            member(out, EMAIL, e.attributes().containsKey(EMAIL) ? e.attributes().get(EMAIL) : e.targetUserEmail());
+        }
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            if (!(email && a.getKey().equals(EMAIL))) {
+                member(out, a.getKey(), a.getValue());
             }
-            for (Map.Entry<String, String> a : e.attributes().entrySet()) {
-                if (!(email && a.getKey().equals(EMAIL))) {
-                    stringOrNull(g, a.getKey(), a.getValue());
-                }
-            }
-            g.writeEndObject();
-        });
+        }
+        return out.append('}').toString();
+    }
+
+    private static void member(StringBuilder object, String name, String value) {
+        if (object.length() > 1) {
+            object.append(',');
+        }
+        JsonText.string(JsonText.string(object, name).append(':'), value);
     }
 
     private static final String EMAIL = "target.email";

@@ -153,4 +153,46 @@ class CefEncoderTest {
                     cef.get("cs5"), e.toString());
         }
     }
+
+    @Test
+    void encode_changesAndDetailsOfRandomText_sameJsonAsJacksonWrites() {
+        java.util.Random random = new java.util.Random(13);
+        char[] alphabet = {'a', 'Z', '0', ' ', '"', '\\', '/', '\b', '\t', '\n', '\f', '\r', '\u0000', '\u001f',
+            '\u007f', '\u0080', '\u2028', '\u00e9', '\ud83d', '\ude00', '=', '|', '{', '}', ':'};
+        java.time.Instant t = java.time.Instant.parse("2026-11-21T10:15:30Z");
+        for (int i = 0; i < 3000; i++) {
+            SecurityEvent.Builder b = SecurityEvent.builder().id("r" + i).time(t).module("automate").action("x");
+            if (random.nextBoolean()) {
+                b.targetUserEmail(text(random, alphabet));
+            }
+            for (int n = random.nextInt(3); n > 0; n--) {
+                b.change(text(random, alphabet), new SecurityEvent.Change(random.nextInt(4) == 0 ? null
+                        : text(random, alphabet), random.nextInt(4) == 0 ? null : text(random, alphabet)));
+                b.attribute(text(random, alphabet), random.nextInt(4) == 0 ? null : text(random, alphabet));
+            }
+            SecurityEvent e = b.build();
+            Cef cef = CefParser.parse(encoder.encode(e));
+            assertEquals(e.changes().isEmpty() ? null : asCefText(treeChanges(e)), cef.get("cs4"), e.toString());
+            assertEquals(e.attributes().isEmpty() && e.targetUserEmail() == null ? null : asCefText(treeDetails(e)),
+                    cef.get("cs5"), e.toString());
+        }
+    }
+
+    /** JSON leaves DEL, C1 and U+2028/9 raw; CEF writes them as text (see encode_controlCharacters_…). */
+    private static String asCefText(String json) {
+        StringBuilder out = new StringBuilder();
+        for (char c : json.toCharArray()) {
+            boolean control = c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+            out.append(control ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+        return out.toString();
+    }
+
+    private static String text(java.util.Random random, char[] alphabet) {
+        StringBuilder s = new StringBuilder();
+        for (int n = random.nextInt(6); n > 0; n--) {
+            s.append(alphabet[random.nextInt(alphabet.length)]);
+        }
+        return s.toString();
+    }
 }
