@@ -3,6 +3,7 @@ package dev.rmmaudit.forwarder.sink.sentinel;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.config.SentinelSinkConfig;
+import dev.rmmaudit.forwarder.encode.Timestamps;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
 import dev.rmmaudit.forwarder.sink.HttpSinkBase;
@@ -118,7 +119,7 @@ public final class SentinelSink extends HttpSinkBase {
     /** One row of the custom table (packaging/sentinel/RmmAudit_CL.json names and types the columns). */
     static ObjectNode row(SecurityEvent e) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("TimeGenerated", dev.rmmaudit.forwarder.encode.Timestamps.iso(e.time()));
+        n.put("TimeGenerated", Timestamps.iso(e.time()));
         n.put("EventId", e.id());
         n.put("EventKind", e.kind().label());
         n.put("Module", e.module());

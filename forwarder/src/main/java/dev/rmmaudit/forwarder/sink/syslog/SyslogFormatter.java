@@ -1,8 +1,8 @@
 package dev.rmmaudit.forwarder.sink.syslog;
 
+import dev.rmmaudit.forwarder.encode.Timestamps;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.time.ZoneOffset;
-import dev.rmmaudit.forwarder.encode.Timestamps;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
