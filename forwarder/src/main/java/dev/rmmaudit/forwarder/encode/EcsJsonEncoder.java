@@ -5,6 +5,8 @@ import static dev.rmmaudit.forwarder.encode.JsonText.stringOrNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.util.Map;
 import java.util.Set;
@@ -49,39 +51,69 @@ public final class EcsJsonEncoder implements Encoder {
      * an earlier top-level field writes that name twice; read into a tree, the module's object then replaces
      * the field in its place (as putting it into the tree would), which is how {@link #toEcs} resolves it.
      */
+    // Field names pre-encoded once (Jackson copies their quoted bytes instead of escaping each name again).
+    private static final SerializedString N_ACTION = new SerializedString("action");
+    private static final SerializedString N_CATEGORY = new SerializedString("category");
+    private static final SerializedString N_DATASET = new SerializedString("dataset");
+    private static final SerializedString N_ECS = new SerializedString("ecs");
+    private static final SerializedString N_EMAIL = new SerializedString("email");
+    private static final SerializedString N_EVENT = new SerializedString("event");
+    private static final SerializedString N_FROM = new SerializedString("from");
+    private static final SerializedString N_GROUP = new SerializedString("group");
+    private static final SerializedString N_ID = new SerializedString("id");
+    private static final SerializedString N_IP = new SerializedString("ip");
+    private static final SerializedString N_KIND = new SerializedString("kind");
+    private static final SerializedString N_MESSAGE = new SerializedString("message");
+    private static final SerializedString N_MODULE = new SerializedString("module");
+    private static final SerializedString N_NAME = new SerializedString("name");
+    private static final SerializedString N_OUTCOME = new SerializedString("outcome");
+    private static final SerializedString N_RELATED = new SerializedString("related");
+    private static final SerializedString N_RMM_AUDIT = new SerializedString("rmm_audit");
+    private static final SerializedString N_RULE = new SerializedString("rule");
+    private static final SerializedString N_RULESET = new SerializedString("ruleset");
+    private static final SerializedString N_SEVERITY = new SerializedString("severity");
+    private static final SerializedString N_SOURCE = new SerializedString("source");
+    private static final SerializedString N_TARGET = new SerializedString("target");
+    private static final SerializedString N_TIMESTAMP = new SerializedString("@timestamp");
+    private static final SerializedString N_TO = new SerializedString("to");
+    private static final SerializedString N_TRIGGERING_EVENT_IDS = new SerializedString("triggering_event_ids");
+    private static final SerializedString N_TYPE = new SerializedString("type");
+    private static final SerializedString N_USER = new SerializedString("user");
+    private static final SerializedString N_VERSION = new SerializedString("version");
+
     private static void writeDocument(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
             throws java.io.IOException {
         g.writeStartObject();
-        g.writeStringField("@timestamp", Timestamps.iso(e.time()));
-        g.writeObjectFieldStart("ecs");
-        g.writeStringField("version", ECS_VERSION);
+        str(g, N_TIMESTAMP, Timestamps.iso(e.time()));
+        object(g, N_ECS);
+        str(g, N_VERSION, ECS_VERSION);
         g.writeEndObject();
-        g.writeObjectFieldStart("event");
-        stringOrNull(g, "id", e.id());
-        stringOrNull(g, "kind", e.kind().label());
-        g.writeArrayFieldStart("category");
+        object(g, N_EVENT);
+        str(g, N_ID, e.id());
+        str(g, N_KIND, e.kind().label());
+        array(g, N_CATEGORY);
         item(g, e.category());
         g.writeEndArray();
-        g.writeArrayFieldStart("type");
+        array(g, N_TYPE);
         for (String t : e.types()) {
             item(g, t);
         }
         g.writeEndArray();
-        stringOrNull(g, "action", e.action());
-        stringOrNull(g, "outcome", e.outcome().label());
-        g.writeNumberField("severity", e.severity());
-        stringOrNull(g, "module", e.module());
-        stringOrNull(g, "dataset", e.dataset());
+        str(g, N_ACTION, e.action());
+        str(g, N_OUTCOME, e.outcome().label());
+        number(g, N_SEVERITY, e.severity());
+        str(g, N_MODULE, e.module());
+        str(g, N_DATASET, e.dataset());
         g.writeEndObject();
-        stringOrNull(g, "message", e.message());
+        str(g, N_MESSAGE, e.message());
         if (e.isAlert()) {
-            g.writeObjectFieldStart("rule");
-            stringOrNull(g, "id", e.ruleId());
-            stringOrNull(g, "name", e.ruleName());
-            stringOrNull(g, "ruleset", "rmm-audit");
+            object(g, N_RULE);
+            str(g, N_ID, e.ruleId());
+            str(g, N_NAME, e.ruleName());
+            str(g, N_RULESET, "rmm-audit");
             g.writeEndObject();
-            g.writeObjectFieldStart("rmm_audit");
-            g.writeArrayFieldStart("triggering_event_ids");
+            object(g, N_RMM_AUDIT);
+            array(g, N_TRIGGERING_EVENT_IDS);
             for (String id : e.relatedEventIds()) {
                 item(g, id);
             }
@@ -90,18 +122,18 @@ public final class EcsJsonEncoder implements Encoder {
         }
         boolean target = e.targetUserName() != null || e.targetUserId() != null || !e.targetGroups().isEmpty();
         if (e.actor() != null || target) {
-            g.writeObjectFieldStart("user");
+            object(g, N_USER);
             if (e.actor() != null) {
-                g.writeStringField("name", e.actor());
+                str(g, N_NAME, e.actor());
             }
             if (target) {
-                g.writeObjectFieldStart("target");
-                fieldIfPresent(g, "id", e.targetUserId());
-                fieldIfPresent(g, "name", e.targetUserName());
-                fieldIfPresent(g, "email", e.targetUserEmail());
+                object(g, N_TARGET);
+                fieldIfPresent(g, N_ID, e.targetUserId());
+                fieldIfPresent(g, N_NAME, e.targetUserName());
+                fieldIfPresent(g, N_EMAIL, e.targetUserEmail());
                 if (!e.targetGroups().isEmpty()) {
-                    g.writeObjectFieldStart("group");
-                    g.writeArrayFieldStart("name");
+                    object(g, N_GROUP);
+                    array(g, N_NAME);
                     for (String group : e.targetGroups()) {
                         item(g, group);
                     }
@@ -113,13 +145,13 @@ public final class EcsJsonEncoder implements Encoder {
             g.writeEndObject();
         }
         if (e.sourceAddress() != null) {
-            g.writeObjectFieldStart("source");
-            g.writeStringField("ip", e.sourceAddress());
+            object(g, N_SOURCE);
+            str(g, N_IP, e.sourceAddress());
             g.writeEndObject();
         }
         if (e.actor() != null || e.targetUserName() != null) {
-            g.writeObjectFieldStart("related");
-            g.writeArrayFieldStart("user");
+            object(g, N_RELATED);
+            array(g, N_USER);
             if (e.actor() != null) {
                 g.writeString(e.actor());
             }
@@ -144,11 +176,44 @@ public final class EcsJsonEncoder implements Encoder {
         g.writeStartObject();
         for (Map.Entry<String, SecurityEvent.Change> c : changes.entrySet()) {
             g.writeObjectFieldStart(c.getKey());
-            stringOrNull(g, "from", c.getValue().from());
-            stringOrNull(g, "to", c.getValue().to());
+            str(g, N_FROM, c.getValue().from());
+            str(g, N_TO, c.getValue().to());
             g.writeEndObject();
         }
         g.writeEndObject();
+    }
+
+
+    private static void str(JsonGenerator g, SerializedString name, String value) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.writeString(value); // null writes null, as stringOrNull does
+    }
+
+    private static void fieldIfPresent(JsonGenerator g, SerializedString name, String value)
+            throws java.io.IOException {
+        if (value != null) {
+            str(g, name, value);
+        }
+    }
+
+    private static void object(JsonGenerator g, SerializedString name) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.writeStartObject();
+    }
+
+    private static void array(JsonGenerator g, SerializedString name) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.writeStartArray();
+    }
+
+    private static void number(JsonGenerator g, SerializedString name, int value) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.writeNumber(value);
+    }
+
+    private static void bool(JsonGenerator g, SerializedString name, boolean value) throws java.io.IOException {
+        g.writeFieldName(name);
+        g.writeBoolean(value);
     }
 
     /** True when no attribute path nests or names one of the module object's own sections. */
