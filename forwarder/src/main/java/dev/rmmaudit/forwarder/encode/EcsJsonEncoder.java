@@ -2,11 +2,11 @@ package dev.rmmaudit.forwarder.encode;
 
 import static dev.rmmaudit.forwarder.encode.JsonText.stringOrNull;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.io.SerializedString;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import java.util.Map;
 import java.util.Set;
@@ -46,14 +46,13 @@ public final class EcsJsonEncoder implements Encoder {
         return e.module() == null ? "rmm_audit" : e.module();
     }
 
-    /**
-     * The ECS layout, in one place: {@link #write} and {@link #toEcs} both come from here. A module named like
-     * an earlier top-level field writes that name twice; read into a tree, the module's object then replaces
-     * the field in its place (as putting it into the tree would), which is how {@link #toEcs} resolves it.
-     */
     // Field names pre-encoded once (Jackson copies their quoted bytes instead of escaping each name again).
     private static final SerializedString N_ACTION = new SerializedString("action");
+    private static final SerializedString N_AFTER = new SerializedString("after");
+    private static final SerializedString N_BEFORE = new SerializedString("before");
     private static final SerializedString N_CATEGORY = new SerializedString("category");
+    private static final SerializedString N_CHANGES = new SerializedString("changes");
+    private static final SerializedString N_DATABASE = new SerializedString("database");
     private static final SerializedString N_DATASET = new SerializedString("dataset");
     private static final SerializedString N_ECS = new SerializedString("ecs");
     private static final SerializedString N_EMAIL = new SerializedString("email");
@@ -66,13 +65,18 @@ public final class EcsJsonEncoder implements Encoder {
     private static final SerializedString N_MESSAGE = new SerializedString("message");
     private static final SerializedString N_MODULE = new SerializedString("module");
     private static final SerializedString N_NAME = new SerializedString("name");
+    private static final SerializedString N_ORIGIN = new SerializedString("origin");
     private static final SerializedString N_OUTCOME = new SerializedString("outcome");
+    private static final SerializedString N_POSITION = new SerializedString("position");
     private static final SerializedString N_RELATED = new SerializedString("related");
     private static final SerializedString N_RMM_AUDIT = new SerializedString("rmm_audit");
     private static final SerializedString N_RULE = new SerializedString("rule");
     private static final SerializedString N_RULESET = new SerializedString("ruleset");
+    private static final SerializedString N_SERVER = new SerializedString("server");
     private static final SerializedString N_SEVERITY = new SerializedString("severity");
     private static final SerializedString N_SOURCE = new SerializedString("source");
+    private static final SerializedString N_SUPER_ADMIN = new SerializedString("super_admin");
+    private static final SerializedString N_TABLE = new SerializedString("table");
     private static final SerializedString N_TARGET = new SerializedString("target");
     private static final SerializedString N_TIMESTAMP = new SerializedString("@timestamp");
     private static final SerializedString N_TO = new SerializedString("to");
@@ -81,6 +85,11 @@ public final class EcsJsonEncoder implements Encoder {
     private static final SerializedString N_USER = new SerializedString("user");
     private static final SerializedString N_VERSION = new SerializedString("version");
 
+    /**
+     * The ECS layout, in one place: {@link #write} and {@link #toEcs} both come from here. A module named like
+     * an earlier top-level field writes that name twice; read into a tree, the module's object then replaces
+     * the field in its place (as putting it into the tree would), which is how {@link #toEcs} resolves it.
+     */
     private static void writeDocument(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
             throws java.io.IOException {
         g.writeStartObject();
@@ -183,7 +192,6 @@ public final class EcsJsonEncoder implements Encoder {
         g.writeEndObject();
     }
 
-
     private static void str(JsonGenerator g, SerializedString name, String value) throws java.io.IOException {
         g.writeFieldName(name);
         g.writeString(value); // null writes null, as stringOrNull does
@@ -231,38 +239,31 @@ public final class EcsJsonEncoder implements Encoder {
             throws java.io.IOException {
         g.writeStartObject();
         if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
-            g.writeObjectFieldStart("super_admin");
+            object(g, N_SUPER_ADMIN);
             if (e.superAdminBefore() != null) {
-                g.writeBooleanField("before", e.superAdminBefore());
+                bool(g, N_BEFORE, e.superAdminBefore());
             }
             if (e.superAdminAfter() != null) {
-                g.writeBooleanField("after", e.superAdminAfter());
+                bool(g, N_AFTER, e.superAdminAfter());
             }
             g.writeEndObject();
         }
         if (!e.changes().isEmpty()) {
-            g.writeFieldName("changes");
+            g.writeFieldName(N_CHANGES);
             writeChanges(g, e.changes());
         }
         for (Map.Entry<String, String> a : e.attributes().entrySet()) {
             stringOrNull(g, a.getKey(), a.getValue());
         }
         if (e.origin() != null) {
-            g.writeObjectFieldStart("origin");
-            fieldIfPresent(g, "server", e.origin().server());
-            fieldIfPresent(g, "database", e.origin().database());
-            fieldIfPresent(g, "table", e.origin().table());
-            fieldIfPresent(g, "position", e.origin().position());
+            object(g, N_ORIGIN);
+            fieldIfPresent(g, N_SERVER, e.origin().server());
+            fieldIfPresent(g, N_DATABASE, e.origin().database());
+            fieldIfPresent(g, N_TABLE, e.origin().table());
+            fieldIfPresent(g, N_POSITION, e.origin().position());
             g.writeEndObject();
         }
         g.writeEndObject();
-    }
-
-    private static void fieldIfPresent(com.fasterxml.jackson.core.JsonGenerator g, String name, String value)
-            throws java.io.IOException {
-        if (value != null) {
-            g.writeStringField(name, value);
-        }
     }
 
     private static void item(com.fasterxml.jackson.core.JsonGenerator g, String value) throws java.io.IOException {
