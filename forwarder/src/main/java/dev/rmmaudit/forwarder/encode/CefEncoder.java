@@ -185,15 +185,13 @@ public final class CefEncoder implements Encoder {
 
     /**
      * How many characters from the start need no escaping ({@code special} is the one character besides
-     * {@code \\} that the part escapes): most values are appended at once instead of char by char.
+     * {@code \} and the controls that the part escapes): most values are appended at once, not char by char.
      */
     private static int plainPrefix(String s, char special) {
         int i = 0;
         while (i < s.length()) {
             char c = s.charAt(i);
-            boolean plain = c >= 0x20 && c != '\\' && c != special
-                    && (c < 0x7f || (c >= 0xa0 && c != '\u2028' && c != '\u2029'));
-            if (!plain) {
+            if (c == '\\' || c == special || isControl(c)) {
                 break;
             }
             i++;
@@ -201,8 +199,13 @@ public final class CefEncoder implements Encoder {
         return i;
     }
 
+    /** Characters the format does not define that a parser could stop at: written as text by {@link #control}. */
+    private static boolean isControl(char c) {
+        return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029';
+    }
+
     private static void control(StringBuilder out, char c) {
-        if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\u2028' || c == '\u2029') {
+        if (isControl(c)) {
             out.append("\\\\u").append(String.format("%04x", (int) c));
         } else {
             out.append(c);
