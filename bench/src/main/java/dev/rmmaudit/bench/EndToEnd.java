@@ -101,8 +101,8 @@ public final class EndToEnd {
                     bare.add(raw(db, password, n));
                     rawHeap = Math.max(rawHeap, peakHeap());
                 }
-                // Each round starts at the next contestant: the first drain after the bare engine meets the code it
-                // shares with it (Debezium's, the JDK's) compiled for the bare consumer and pays for recompiling it.
+                // Each round starts at the next contestant: the first drain after the bare engine most likely meets
+                // the code it shares with it (Debezium's, the JDK's) compiled for the bare consumer, and recompiles.
                 // With a fixed order the forwarder with both sinks always ran first (two runs: its JIT row 5.8 and
                 // 3.5 us per change, the other forwarder drains 0.3-1.7).
                 for (int k = 0; k < CONTESTANTS.size(); k++) {
