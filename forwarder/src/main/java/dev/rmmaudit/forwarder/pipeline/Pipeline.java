@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.pipeline;
 
+import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.mapping.EventMapper;
 import dev.rmmaudit.forwarder.rule.Detector;
@@ -253,12 +254,7 @@ public final class Pipeline implements ChangeHandler {
 
         void close() {
             closed = true;
-            thread.interrupt();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.stop(thread, java.time.Duration.ofSeconds(10));
             failQueued();
         }
     }

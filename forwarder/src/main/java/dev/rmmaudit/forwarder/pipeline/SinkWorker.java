@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.pipeline;
 
+import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sink;
 import java.util.List;
@@ -56,12 +57,7 @@ abstract class SinkWorker implements AutoCloseable {
     public final void close() {
         closed = true;
         sink.close();
-        thread.interrupt();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.stop(thread, java.time.Duration.ofSeconds(10));
         afterStop();
     }
 }

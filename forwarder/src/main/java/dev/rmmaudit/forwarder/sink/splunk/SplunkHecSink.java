@@ -2,6 +2,7 @@ package dev.rmmaudit.forwarder.sink.splunk;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.encode.JsonText;
@@ -214,14 +215,7 @@ public final class SplunkHecSink extends HttpSinkBase {
             closed = true;
             poller = ackPoller;
         }
-        if (poller != null) {
-            poller.interrupt();
-            try {
-                poller.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(poller, java.time.Duration.ofSeconds(5));
         super.close();
     }
 

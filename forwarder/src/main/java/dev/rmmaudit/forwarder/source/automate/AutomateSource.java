@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.source.automate;
 
+import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import dev.rmmaudit.forwarder.source.ChangeHandler;
@@ -269,14 +270,7 @@ public final class AutomateSource implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (committer != null) {
-            committer.interrupt();
-            try {
-                committer.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(committer, Duration.ofSeconds(5));
         if (engine != null) {
             try {
                 engine.close();

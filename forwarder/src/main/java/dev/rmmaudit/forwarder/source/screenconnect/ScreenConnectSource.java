@@ -3,6 +3,7 @@ package dev.rmmaudit.forwarder.source.screenconnect;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.config.ScreenConnectSourceConfig;
 import dev.rmmaudit.forwarder.event.EventIds;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
@@ -344,14 +345,7 @@ public final class ScreenConnectSource implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        if (thread != null) {
-            thread.interrupt();
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        Threads.stop(thread, java.time.Duration.ofSeconds(10));
         if (db != null) {
             db.close();
         }
