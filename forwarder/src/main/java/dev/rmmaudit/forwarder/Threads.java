@@ -30,7 +30,7 @@ public final class Threads {
             return !thread.isAlive();
         }
         if (thread.isAlive()) {
-            LOG.warn("thread {} did not stop within {} s; going on without it", thread.getName(), wait.toSeconds());
+            LOG.warn("thread {} did not stop within {} ms; going on without it", thread.getName(), wait.toMillis());
             return false;
         }
         return true;
