@@ -9,6 +9,23 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class ThreadsTest {
+    /** A started thread that does not stop when interrupted, only once {@code release} opens. */
+    private static Thread ignoringInterrupts(String name, CountDownLatch release) {
+        Thread t = new Thread(() -> {
+            while (true) {
+                try {
+                    release.await();
+                    return;
+                } catch (InterruptedException e) {
+                    // ignored on purpose: a thread that does not stop
+                }
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
     @Test
     void stop_threadThatEndsOnInterrupt_isInterruptedAndJoined() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
@@ -31,18 +48,7 @@ class ThreadsTest {
     @Test
     void stop_threadIgnoringInterrupts_returnsFalseAfterTheWait_warnsWithItsName_andLeavesIt() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Thread t = new Thread(() -> {
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException e) {
-                    // ignored on purpose: a thread that does not stop
-                }
-            }
-        }, "ignores-interrupts");
-        t.setDaemon(true);
-        t.start();
+        Thread t = ignoringInterrupts("ignores-interrupts", release);
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
                 Threads.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
@@ -65,18 +71,7 @@ class ThreadsTest {
     @Test
     void stop_callerInterruptedWhileWaiting_stopsWaiting_andKeepsItsInterruptFlag() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
-        Thread stubborn = new Thread(() -> {
-            while (true) {
-                try {
-                    release.await();
-                    return;
-                } catch (InterruptedException e) {
-                    // ignored on purpose
-                }
-            }
-        }, "stubborn");
-        stubborn.setDaemon(true);
-        stubborn.start();
+        Thread stubborn = ignoringInterrupts("stubborn", release);
         boolean[] result = new boolean[2];
         Thread caller = new Thread(() -> {
             result[0] = Threads.stop(stubborn, Duration.ofSeconds(60));
