@@ -47,6 +47,11 @@ public record TableMapping(
         Set<String> out = new java.util.LinkedHashSet<>();
         out.add(key);
         out.addAll(columns.values());
+        for (EventSpec e : events) { // value tests (where) name logical columns only: those are in already
+            if (e.when().column() != null) {
+                out.add(column(e.when().column()));
+            }
+        }
         return out;
     }
 

@@ -42,6 +42,27 @@ class MappingLoaderTest {
     }
 
     @Test
+    void mappedColumns_keyLogicalAndConditionColumns_allNamed() throws Exception {
+        Files.createDirectories(dir.resolve("automate"));
+        Files.writeString(dir.resolve("automate/logins.yml"), """
+                table: logins
+                key: LoginID
+                columns: {user: UserName, kind: LoginType}
+                events:
+                  - action: login-failed
+                    when: created
+                    where: {kind: 2}
+                  - action: login-secret-changed
+                    when: {changed: Token}
+                  - action: login-user-changed
+                    when: {changed: user}
+                """);
+        TableMapping m = MappingLoader.load(dir).find("automate", "logins").orElseThrow();
+        assertEquals(java.util.Set.of("LoginID", "UserName", "LoginType", "Token"), m.mappedColumns(),
+                "the columns a missing-column check must look for: a condition on a column itself needs it too");
+    }
+
+    @Test
     void load_userFileForNewTable_isAdded() throws Exception {
         Files.createDirectories(dir.resolve("automate"));
         Files.writeString(dir.resolve("automate/useraudit.yml"), """
