@@ -61,12 +61,7 @@ public final class DirectoryLoader implements AutoCloseable {
                                 + "); its events will not appear");
                         continue;
                     }
-                    for (Map.Entry<String, String> e : m.columns().entrySet()) {
-                        if (!columns.contains(e.getValue())) {
-                            warnings.add("table " + m.table() + " has no column " + e.getValue() + " (logical '"
-                                    + e.getKey() + "' in " + m.source() + "); events that need it will not fire");
-                        }
-                    }
+                    warnings.addAll(missingColumns(m, columns));
                     if (m.role().equals("users")) {
                         loadUsers(st, m, columns, directory);
                     } else if (m.role().equals("userclasses")) {
@@ -79,6 +74,23 @@ public final class DirectoryLoader implements AutoCloseable {
         warnings.forEach(w -> LOG.warn("{}", w));
         LOG.info("user directory loaded: {} users, {} user classes", directory.userCount(), directory.classCount());
         return warnings;
+    }
+
+    /**
+     * A warning for each column the mapping reads that the table lacks: its logical columns, its key, and a column
+     * a condition names by itself (a renamed {@code Password} column would otherwise silence its event unseen).
+     */
+    static List<String> missingColumns(TableMapping m, java.util.Set<String> columns) {
+        List<String> out = new ArrayList<>();
+        for (String column : m.mappedColumns()) {
+            if (!columns.contains(column)) {
+                String logical = m.columns().entrySet().stream().filter(e -> e.getValue().equals(column))
+                        .map(Map.Entry::getKey).findFirst().orElse(null);
+                out.add("table " + m.table() + " has no column " + column + (logical != null ? " (logical '"
+                        + logical + "' in " : " (named in ") + m.source() + "); events that need it will not fire");
+            }
+        }
+        return out;
     }
 
     private TreeSet<String> columns(Statement st, String table) throws SQLException {
