@@ -48,7 +48,9 @@ public record TableMapping(
         out.add(key);
         out.addAll(columns.values());
         for (EventSpec e : events) { // value tests (where) name logical columns only: those are in already
-            if (e.when().column() != null) {
+            Condition.Kind kind = e.when().kind();
+            // became/ceased name a derived fact (superAdmin), not a column
+            if (e.when().column() != null && kind != Condition.Kind.BECAME && kind != Condition.Kind.CEASED) {
                 out.add(column(e.when().column()));
             }
         }

@@ -23,7 +23,8 @@ class DirectoryLoaderTest {
     }
 
     @Test
-    void missingColumns_logicalKeyAndConditionColumns_eachWarnedWithWhereItIsNamed() throws Exception {
+    void missingColumns_logicalKeyAndConditionColumns_eachWarnedWithWhereItIsNamed_derivedFactsNot()
+            throws Exception {
         Files.createDirectories(dir.resolve("automate"));
         Files.writeString(dir.resolve("automate/users.yml"), """
                 table: users
@@ -36,6 +37,8 @@ class DirectoryLoaderTest {
                     when: {changed: PasswordHash}
                   - action: user-email-changed
                     when: {changed: email}
+                  - action: user-became-superadmin
+                    when: {became: superAdmin}
                 """);
         TableMapping m = MappingLoader.load(dir).find("automate", "users").orElseThrow();
         // an Automate version whose users table renamed Email and Password, with its names in another case
@@ -47,6 +50,7 @@ class DirectoryLoaderTest {
         assertTrue(warnings.stream().allMatch(w -> w.endsWith("; events that need it will not fire")),
                 warnings::toString);
         assertEquals(List.of(), DirectoryLoader.missingColumns(m, table("UserID", "Name", "Mail", "ClientID",
-                "PasswordHash", "Extra")), "a table with every column read, and more, gives no warning");
+                "PasswordHash", "Extra")), "a table with every column read, and more, gives no warning (superAdmin is "
+                + "derived, not a column)");
     }
 }
