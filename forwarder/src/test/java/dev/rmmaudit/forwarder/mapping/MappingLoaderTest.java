@@ -14,6 +14,12 @@ class MappingLoaderTest {
     @TempDir
     Path dir;
 
+    /** Writes {@code yaml} as the Automate mapping file {@code name} in the test's mappings directory. */
+    private void automateMapping(String name, String yaml) throws java.io.IOException {
+        Files.createDirectories(dir.resolve("automate"));
+        Files.writeString(dir.resolve("automate/" + name), yaml);
+    }
+
     @Test
     void load_builtIns_coverUsersAndUserClasses() {
         Mappings m = MappingLoader.load(null);
@@ -24,8 +30,7 @@ class MappingLoaderTest {
 
     @Test
     void load_userFileForSameTable_replacesTheBuiltIn() throws Exception {
-        Files.createDirectories(dir.resolve("automate"));
-        Files.writeString(dir.resolve("automate/users.yml"), """
+        automateMapping("users.yml", """
                 table: users
                 key: UserID
                 role: users
@@ -43,8 +48,7 @@ class MappingLoaderTest {
 
     @Test
     void mappedColumns_keyLogicalAndConditionColumns_allNamed() throws Exception {
-        Files.createDirectories(dir.resolve("automate"));
-        Files.writeString(dir.resolve("automate/logins.yml"), """
+        automateMapping("logins.yml", """
                 table: logins
                 key: LoginID
                 columns: {user: UserName, kind: LoginType}
@@ -64,8 +68,7 @@ class MappingLoaderTest {
 
     @Test
     void load_userFileForNewTable_isAdded() throws Exception {
-        Files.createDirectories(dir.resolve("automate"));
-        Files.writeString(dir.resolve("automate/useraudit.yml"), """
+        automateMapping("useraudit.yml", """
                 table: useraudit
                 key: AuditID
                 events:
