@@ -167,7 +167,7 @@ final class RecordConverter {
         for (int i = 0; i < fields.length; i++) {
             Object raw = s.get(fields[i]);
             if (kinds[i] == Kind.AS_IS || raw == null) {
-                out[i] = value(kinds[i], raw);
+                out[i] = asIs(raw);
             } else if (raw.equals(shape.lastRaw()[i])) {
                 out[i] = shape.lastValue()[i]; // java.time values are immutable: one object serves both
             } else {
@@ -236,13 +236,8 @@ final class RecordConverter {
         };
     }
 
-    private static Object value(Kind kind, Object v) {
-        if (v == null) {
-            return null;
-        }
-        if (kind != Kind.AS_IS) {
-            return time(kind, v);
-        }
+    /** A value that is not a time type's (or is null): as it is, a byte buffer as its bytes. */
+    private static Object asIs(Object v) {
         if (v instanceof ByteBuffer b) {
             byte[] out = new byte[b.remaining()];
             b.duplicate().get(out);
