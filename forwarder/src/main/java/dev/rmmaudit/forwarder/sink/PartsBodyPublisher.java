@@ -8,16 +8,32 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A request body made of several byte arrays, sent as they are. The JDK's publishers copy: {@code ofByteArray}
- * into fresh 16 KB buffers, and {@code ofByteArrays} into one fresh 16 KB buffer per array, so a request of a
- * thousand 1 KB events allocated 16 MB. This one wraps each array (read-only) and allocates nothing per byte.
- * The arrays must not change while a request may still read them.
+ * A request body made of several byte arrays (one encoded event each). The JDK's publishers copy: {@code
+ * ofByteArray} into fresh 16 KB buffers, and {@code ofByteArrays} into one fresh 16 KB buffer per array, so a
+ * request of a thousand 1 KB events allocated 16 MB. Nor can every array go out as a buffer of its own: the
+ * JDK's HTTP/1.1 client writes each buffer it is given with a system call of its own (a thousand {@code writev}
+ * calls for a request of a thousand events, measured with strace), and on loopback each call also wakes the
+ * receiver. So runs of consecutive parts are copied into buffers of up to {@code chunkBytes} (one copy of the
+ * body, in pieces well below G1's humongous size), and a part that is as large alone goes out as a read-only
+ * view of itself. The arrays must not change while a request may still read them.
  */
 final class PartsBodyPublisher implements HttpRequest.BodyPublisher {
+    /** The default size of the buffers runs of parts are joined into. */
+    static final int CHUNK_BYTES = 64 * 1024;
+
     private final List<byte[]> parts;
     private final long length;
+    private final int chunkBytes;
 
     PartsBodyPublisher(List<byte[]> parts) {
+        this(parts, CHUNK_BYTES);
+    }
+
+    PartsBodyPublisher(List<byte[]> parts, int chunkBytes) {
+        if (chunkBytes <= 0) {
+            throw new IllegalArgumentException("chunkBytes must be positive: " + chunkBytes);
+        }
+        this.chunkBytes = chunkBytes;
         this.parts = List.copyOf(parts);
         long n = 0;
         for (byte[] p : this.parts) {
@@ -36,7 +52,10 @@ final class PartsBodyPublisher implements HttpRequest.BodyPublisher {
         subscriber.onSubscribe(new Parts(subscriber));
     }
 
-    /** One subscription: emits the parts in order as demanded; reentrant calls to request() only add demand. */
+    /**
+     * One subscription: emits the parts in order as demanded, runs of them joined; reentrant calls to request()
+     * only add demand.
+     */
     private final class Parts implements Flow.Subscription {
         private final Flow.Subscriber<? super ByteBuffer> subscriber;
         private final AtomicLong demand = new AtomicLong();
@@ -70,7 +89,7 @@ final class PartsBodyPublisher implements HttpRequest.BodyPublisher {
             do {
                 while (!stopped && next < parts.size() && demand.get() > 0) {
                     demand.decrementAndGet();
-                    subscriber.onNext(ByteBuffer.wrap(parts.get(next++)).asReadOnlyBuffer());
+                    subscriber.onNext(nextBuffer());
                 }
                 if (!stopped && next == parts.size()) {
                     stopped = true;
@@ -78,6 +97,26 @@ final class PartsBodyPublisher implements HttpRequest.BodyPublisher {
                 }
                 missed = work.addAndGet(-missed);
             } while (missed != 0);
+        }
+
+        /** The parts from {@code next} on that fit in one chunk, copied into it; a part too large for one, alone. */
+        private ByteBuffer nextBuffer() {
+            int end = next;
+            int size = 0;
+            while (end < parts.size() && size + parts.get(end).length <= chunkBytes) {
+                size += parts.get(end++).length;
+            }
+            if (end <= next + 1) {
+                return ByteBuffer.wrap(parts.get(next++)).asReadOnlyBuffer();
+            }
+            byte[] chunk = new byte[size];
+            int at = 0;
+            for (; next < end; next++) {
+                byte[] p = parts.get(next);
+                System.arraycopy(p, 0, chunk, at, p.length);
+                at += p.length;
+            }
+            return ByteBuffer.wrap(chunk);
         }
 
         @Override

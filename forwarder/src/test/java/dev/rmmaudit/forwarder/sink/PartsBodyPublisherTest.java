@@ -57,26 +57,13 @@ class PartsBodyPublisherTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    @Test
-    void subscribe_oneAtATimeOrAllAtOnce_deliversEveryPartInOrderThenCompletesOnce() {
-        PartsBodyPublisher p = new PartsBodyPublisher(List.of(b("{\"a\":1}"), b(""), b("{\"b\":2}")));
-        assertEquals(14, p.contentLength());
-        for (long perRequest : new long[] {1, 2, Long.MAX_VALUE}) {
-            Collector c = new Collector(perRequest);
-            p.subscribe(c);
-            assertEquals("{\"a\":1}{\"b\":2}", c.bytes.toString(StandardCharsets.UTF_8));
-            assertEquals(List.of("next", "next", "next", "complete"), c.signals, "perRequest " + perRequest);
-        }
-    }
-
-    @Test
-    void subscribe_buffersAreReadOnlyViewsOfTheParts_andNoPartsCompletesAtOnce() {
-        byte[] part = b("xyz");
+    /** The buffers a subscriber requesting everything at once receives. */
+    private static List<ByteBuffer> buffers(PartsBodyPublisher p) {
         List<ByteBuffer> seen = new ArrayList<>();
-        new PartsBodyPublisher(List.of(part)).subscribe(new Flow.Subscriber<>() {
+        p.subscribe(new Flow.Subscriber<>() {
             @Override
             public void onSubscribe(Flow.Subscription s) {
-                s.request(5);
+                s.request(Long.MAX_VALUE);
             }
 
             @Override
@@ -86,13 +73,56 @@ class PartsBodyPublisherTest {
 
             @Override
             public void onError(Throwable t) {
+                throw new AssertionError(t);
             }
 
             @Override
             public void onComplete() {
             }
         });
-        assertTrue(seen.get(0).isReadOnly());
+        return seen;
+    }
+
+    @Test
+    void subscribe_oneAtATimeOrAllAtOnce_deliversEveryByteInOrderThenCompletesOnce() {
+        PartsBodyPublisher p = new PartsBodyPublisher(
+                List.of(b("{\"a\":1}"), b(""), b("{\"b\":2}"), b("{\"c\":33}"), b("{\"d\":4}")), 16);
+        assertEquals(29, p.contentLength());
+        for (long perRequest : new long[] {1, 2, Long.MAX_VALUE}) {
+            Collector c = new Collector(perRequest);
+            p.subscribe(c);
+            assertEquals("{\"a\":1}{\"b\":2}{\"c\":33}{\"d\":4}", c.bytes.toString(StandardCharsets.UTF_8));
+            assertEquals(List.of("next", "next", "complete"), c.signals, "perRequest " + perRequest);
+        }
+    }
+
+    @Test
+    void subscribe_manySmallParts_joinedIntoBuffersNoLargerThanTheChunk() {
+        List<byte[]> parts = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            parts.add(b(String.format("%029d\n", i)));
+        }
+        List<ByteBuffer> seen = buffers(new PartsBodyPublisher(parts, 100));
+        assertEquals(34, seen.size(), "three 30-byte parts per 100-byte chunk, the last alone");
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (ByteBuffer buf : seen) {
+            assertTrue(buf.remaining() <= 100, "buffer of " + buf.remaining());
+            byte[] out = new byte[buf.remaining()];
+            buf.get(out);
+            all.writeBytes(out);
+        }
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        parts.forEach(expected::writeBytes);
+        assertEquals(expected.toString(StandardCharsets.UTF_8), all.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void subscribe_partAsLargeAsAChunk_goesOutAloneAsAReadOnlyView_andNoPartsCompletesAtOnce() {
+        byte[] large = new byte[200];
+        List<ByteBuffer> seen = buffers(new PartsBodyPublisher(List.of(b("0123456789"), large, b("abc"), b("de")), 100));
+        assertEquals(List.of(10, 200, 5), seen.stream().map(ByteBuffer::remaining).toList());
+        assertTrue(seen.get(1).isReadOnly());
+        assertTrue(seen.get(0).isReadOnly(), "a part that cannot join the next is not copied either");
         Collector none = new Collector(1);
         new PartsBodyPublisher(List.of()).subscribe(none);
         assertEquals(List.of("complete"), none.signals);
