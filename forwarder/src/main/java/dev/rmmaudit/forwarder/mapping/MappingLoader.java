@@ -27,8 +27,7 @@ public final class MappingLoader {
     private static final Set<String> ROLES = Set.of("users", "userclasses", "none");
     private static final Set<String> CATEGORIES = Set.of("iam", "authentication", "configuration", "process",
             "session", "file", "host", "network", "database", "intrusion_detection", "package");
-    private static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
-            "lost", "table", "action");
+    private static final Set<String> SPECIAL_VARIABLES = TableMapping.SPECIAL_VARIABLES;
 
     private MappingLoader() {
     }

@@ -30,6 +30,10 @@ public record TableMapping(
         List<EventSpec> events,
         Map<String, Map<String, String>> labels) {
 
+    /** Placeholders a condition or the mapping fills, not columns: {@code {class}}, {@code {gained}}, ... */
+    static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
+            "lost", "table", "action");
+
     static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("actor", "targetUser", "targetUserId",
             "sourceAddress");
 
@@ -42,16 +46,53 @@ public record TableMapping(
         return columns.getOrDefault(logical, logical);
     }
 
-    /** The columns this mapping reads: its key, logical columns and the columns its conditions name. */
+    /**
+     * The columns this mapping reads, each once (in any case): its key, logical columns, the columns its
+     * conditions and value tests name, the columns its placeholders name by themselves ({@code {before.X}}, or
+     * any column in a mapping without logical columns) and its secret columns (whose changes it reports).
+     */
     public Set<String> mappedColumns() {
+        return columnsRead(false);
+    }
+
+    /**
+     * The columns the source must capture for this mapping: {@link #mappedColumns()} and the columns named like
+     * a placeholder the condition fills ({@code {class}}, {@code {user}}: where a condition supplies none, the
+     * message reads a column of that name).
+     */
+    public Set<String> capturedColumns() {
+        return columnsRead(true);
+    }
+
+    private Set<String> columnsRead(boolean withSpecialNames) {
         Set<String> out = new java.util.LinkedHashSet<>();
-        out.add(key);
-        out.addAll(columns.values());
-        for (EventSpec e : events) { // value tests (where) name logical columns only: those are in already
+        Set<String> seen = new java.util.HashSet<>(); // lower-cased: column names are matched without case
+        java.util.function.Consumer<String> add = c -> {
+            if (seen.add(c.toLowerCase(java.util.Locale.ROOT))) {
+                out.add(c);
+            }
+        };
+        add.accept(key);
+        columns.values().forEach(add);
+        secrets.forEach(add);
+        List<Template> templates = new java.util.ArrayList<>(fields.values());
+        for (EventSpec e : events) {
             Condition.Kind kind = e.when().kind();
             // became/ceased name a derived fact (superAdmin), not a column
             if (e.when().column() != null && kind != Condition.Kind.BECAME && kind != Condition.Kind.CEASED) {
-                out.add(column(e.when().column()));
+                add.accept(column(e.when().column()));
+            }
+            e.where().forEach(w -> add.accept(w.column()));
+            templates.add(e.message());
+        }
+        for (Template t : templates) {
+            for (String v : t.variables()) {
+                String name = v.endsWith(".label") ? v.substring(0, v.length() - ".label".length()) : v;
+                String base = name.startsWith("before.") ? name.substring(7)
+                        : name.startsWith("after.") ? name.substring(6) : name;
+                if (withSpecialNames || !SPECIAL_VARIABLES.contains(name) || columns.containsKey(base)) {
+                    add.accept(column(base));
+                }
             }
         }
         return out;

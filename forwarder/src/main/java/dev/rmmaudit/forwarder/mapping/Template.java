@@ -56,6 +56,11 @@ final class Template {
         return new Template(List.copyOf(literals), List.copyOf(variables));
     }
 
+    /** The placeholders' names, in order, as written ({@code before.name}, {@code result.label}). */
+    List<String> variables() {
+        return variables;
+    }
+
     /** The text, with {@code -} for a placeholder that resolves to nothing (for messages). */
     String render(Function<String, String> values) {
         return render(values, "-");

@@ -67,6 +67,41 @@ class MappingLoaderTest {
     }
 
     @Test
+    void mappedColumns_placeholdersSecretsAndOtherCases_namedOnceWithoutSpecialPlaceholders() throws Exception {
+        automateMapping("audit.yml", """
+                table: audit
+                key: AuditID
+                secret: [ApiKey]
+                fields:
+                  targetUser: "{UserName}"
+                  attributes: {audit.host: "{Host}"}
+                events:
+                  - action: audit-row
+                    when: created
+                    where: {Kind: 2}
+                    message: "{auditid} by {username} for {table}: {Detail.label} {before.Old} {after.New} {class}"
+                  - action: audit-key-changed
+                    when: {changed: apikey}
+                """);
+        TableMapping m = MappingLoader.load(dir).find("automate", "audit").orElseThrow();
+        java.util.Set<String> lower = new java.util.HashSet<>();
+        m.mappedColumns().forEach(c -> lower.add(c.toLowerCase(java.util.Locale.ROOT)));
+        assertEquals(java.util.Set.of("auditid", "apikey", "username", "host", "kind", "detail", "old", "new"), lower,
+                "every column read, each once in whatever case it is first written; not {table} or {class}");
+        assertEquals(m.mappedColumns().size(), lower.size());
+        assertTrue(m.capturedColumns().containsAll(m.mappedColumns()));
+        assertTrue(m.capturedColumns().contains("class"), "a {class} no condition fills reads a column 'class'");
+        assertTrue(m.capturedColumns().contains("table"));
+    }
+
+    @Test
+    void mappedColumns_builtInUsers_areTheColumnsItReads() {
+        TableMapping m = MappingLoader.load(null).find("automate", "users").orElseThrow();
+        assertEquals(java.util.Set.of("UserID", "Name", "Email", "ClientID", "Secondary", "Permissions", "AuditLevel",
+                "Last_Date", "Password"), m.mappedColumns());
+    }
+
+    @Test
     void load_userFileForNewTable_isAdded() throws Exception {
         automateMapping("useraudit.yml", """
                 table: useraudit

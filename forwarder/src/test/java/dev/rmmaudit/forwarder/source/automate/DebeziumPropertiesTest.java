@@ -41,4 +41,44 @@ class DebeziumPropertiesTest {
                 "table.include.list"));
         assertEquals("labtech", p.getProperty("database.include.list").replace("\\Q", "").replace("\\E", ""));
     }
+
+    @Test
+    void of_defaults_captureOnlyTheColumnsTheMappingsRead_withoutCase() {
+        String list = of(Map.of()).getProperty("column.include.list");
+        java.util.List<java.util.regex.Pattern> patterns = java.util.Arrays.stream(list.split(","))
+                .map(java.util.regex.Pattern::compile).toList();
+        java.util.function.Predicate<String> captured = col -> patterns.stream().anyMatch(p -> p.matcher(col)
+                .matches());
+        for (String col : new String[] {"labtech.users.UserID", "labtech.users.email", "LABTECH.USERS.PASSWORD",
+                "labtech.users.Last_Date", "labtech.userclasses.Permissions"}) {
+            assertTrue(captured.test(col), col + " in " + list);
+        }
+        for (String col : new String[] {"labtech.users.OpenTickets", "labtech.users.MfaSecret",
+                "labtech.users.Emails", "other.users.Email", "labtech.users2.Email", "labtech.userclasses.Flags"}) {
+            assertTrue(!captured.test(col), col + " not in " + list);
+        }
+    }
+
+    @Test
+    void of_operatorColumnList_replacesOurs() {
+        Properties p = of(Map.of("column.exclude.list", "labtech\\.users\\.Secondary"));
+        assertEquals(null, p.getProperty("column.include.list"), "Debezium refuses both lists");
+        assertEquals(".*", of(Map.of("column.include.list", ".*")).getProperty("column.include.list"));
+    }
+
+    @Test
+    void columnIncludeList_aColumnWithAComma_capturesEveryColumn() {
+        java.util.List<dev.rmmaudit.forwarder.mapping.TableMapping> tables = MappingLoader.load(null)
+                .forModule("automate");
+        assertTrue(DebeziumProperties.columnIncludeList("labtech", tables) != null);
+        dev.rmmaudit.forwarder.mapping.TableMapping users = tables.stream().filter(t -> t.table().equals("users"))
+                .findFirst().orElseThrow();
+        java.util.Map<String, String> columns = new java.util.LinkedHashMap<>(users.columns());
+        columns.put("odd", "a,b");
+        dev.rmmaudit.forwarder.mapping.TableMapping odd = new dev.rmmaudit.forwarder.mapping.TableMapping(
+                users.source(), users.module(), users.table(), users.key(), users.role(), columns, users.secrets(),
+                users.superAdminMask(), users.bitNames(), users.fields(), java.util.List.of(), users.labels());
+        assertEquals(null, DebeziumProperties.columnIncludeList("labtech", java.util.List.of(odd)),
+                "a list entry cannot carry a comma: capture all rather than lose the column");
+    }
 }
