@@ -326,12 +326,12 @@ public final class EcsJsonEncoder implements Encoder {
     }
 
     /**
-     * {@link #flat(SecurityEvent)} with only the fields in {@code wanted} (all when null): the same entries as
-     * the whole view restricted to those names, without building the others (the rules read a few dozen of the
+     * {@link #flat(SecurityEvent)} with only the {@code wanted} fields (all when null): the same entries as the
+     * whole view restricted to those names, without building the others (the rules read a few dozen of the
      * names an event has).
      */
-    public Map<String, java.util.List<String>> flat(SecurityEvent e, Set<String> wanted) {
-        Flat out = new Flat(wanted, 48);
+    public Map<String, java.util.List<String>> flat(SecurityEvent e, WantedFields wanted) {
+        Flat out = new Flat(wanted == null ? null : wanted.names, 48);
         if (out.wants("@timestamp")) {
             out.add("@timestamp", Timestamps.iso(e.time()));
         }
@@ -374,21 +374,23 @@ public final class EcsJsonEncoder implements Encoder {
         }
         String vendor = e.module() == null ? "rmm_audit" : e.module();
         out.replace(vendor); // as putObject replaces a top-level field of that name
-        String v = vendor + ".";
-        if (!out.wantsAnyUnder(v)) {
+        ModuleWants under = wanted == null ? everything.computeIfAbsent(vendor, m -> new ModuleWants(
+                new ModuleNames(m), true, true)) : wanted.under(vendor);
+        if (!under.module()) {
             return out.fields; // nothing wanted from the module's object
         }
+        ModuleNames v = under.names();
         // The module's object on its own: replacing a path inside it scans only its own fields.
-        Flat module = new Flat(wanted, 32);
+        Flat module = new Flat(out.wanted, 32);
         if (e.superAdminBefore() != null) {
-            module.add(v + "super_admin.before", e.superAdminBefore().toString());
+            module.add(v.superAdminBefore, e.superAdminBefore().toString());
         }
         if (e.superAdminAfter() != null) {
-            module.add(v + "super_admin.after", e.superAdminAfter().toString());
+            module.add(v.superAdminAfter, e.superAdminAfter().toString());
         }
-        if (out.wantsAnyUnder(v + "changes.")) {
+        if (under.changes()) {
             for (Map.Entry<String, SecurityEvent.Change> c : e.changes().entrySet()) {
-                String at = v + "changes." + c.getKey();
+                String at = v.changes + c.getKey();
                 module.add(at + ".from", c.getValue().from());
                 module.add(at + ".to", c.getValue().to());
             }
@@ -414,20 +416,86 @@ public final class EcsJsonEncoder implements Encoder {
             module.add(leaf, a.getValue());
         }
         if (e.origin() != null) {
-            module.replace(v + "origin");
-            module.add(v + "origin.server", e.origin().server());
-            module.add(v + "origin.database", e.origin().database());
-            module.add(v + "origin.table", e.origin().table());
-            module.add(v + "origin.position", e.origin().position());
+            module.replace(v.origin);
+            module.add(v.originServer, e.origin().server());
+            module.add(v.originDatabase, e.origin().database());
+            module.add(v.originTable, e.origin().table());
+            module.add(v.originPosition, e.origin().position());
         }
         out.fields.putAll(module.fields);
         return out.fields;
     }
 
+    /** The dotted names in one module's object, made once per module name rather than once per event. */
+    private static final class ModuleNames {
+        final String module;
+        final String superAdminBefore;
+        final String superAdminAfter;
+        final String changes;
+        final String origin;
+        final String originServer;
+        final String originDatabase;
+        final String originTable;
+        final String originPosition;
+
+        ModuleNames(String module) {
+            String v = module + ".";
+            this.module = module;
+            superAdminBefore = v + "super_admin.before";
+            superAdminAfter = v + "super_admin.after";
+            changes = v + "changes.";
+            origin = v + "origin";
+            originServer = v + "origin.server";
+            originDatabase = v + "origin.database";
+            originTable = v + "origin.table";
+            originPosition = v + "origin.position";
+        }
+    }
+
+    /**
+     * Field names to build views of, with what they ask of each module's object (whether anything, whether its
+     * changes) worked out once per module rather than once per event.
+     */
+    public static final class WantedFields {
+        private final Set<String> names;
+        private final Map<String, ModuleWants> modules = new java.util.concurrent.ConcurrentHashMap<>();
+
+        public WantedFields(Set<String> names) {
+            this.names = Set.copyOf(names);
+        }
+
+        public Set<String> names() {
+            return names;
+        }
+
+        ModuleWants under(String module) {
+            return modules.computeIfAbsent(module, m -> {
+                ModuleNames n = new ModuleNames(m);
+                return new ModuleWants(n, anyUnder(m + "."), anyUnder(n.changes));
+            });
+        }
+
+        private boolean anyUnder(String prefix) {
+            for (String w : names) {
+                if (w.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Whether the wanted fields name any under a module's object, and any under its changes. */
+    private record ModuleWants(ModuleNames names, boolean module, boolean changes) {
+    }
+
+    /** Every field wanted, per module (the view of every field). */
+    private final Map<String, ModuleWants> everything = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Flattened fields being built, keeping only the wanted ones (all when {@code wanted} is null). */
     private static final class Flat {
         final Map<String, java.util.List<String>> fields;
-        private final Set<String> wanted;
+        final Set<String> wanted;
 
         Flat(Set<String> wanted, int capacity) {
             this.wanted = wanted;
@@ -436,18 +504,6 @@ public final class EcsJsonEncoder implements Encoder {
 
         boolean wants(String field) {
             return wanted == null || wanted.contains(field);
-        }
-
-        boolean wantsAnyUnder(String prefix) {
-            if (wanted == null) {
-                return true;
-            }
-            for (String w : wanted) {
-                if (w.startsWith(prefix)) {
-                    return true;
-                }
-            }
-            return false;
         }
 
         /** Adds a value to a field: most fields hold one, kept as an immutable one-element list. */

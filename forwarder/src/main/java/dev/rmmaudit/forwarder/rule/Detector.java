@@ -16,6 +16,7 @@ public final class Detector {
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
     /** The event fields that the rules, the derived fields and the alerts read: the views hold only these. */
     private final Set<String> fields;
+    private final EcsJsonEncoder.WantedFields wanted;
     /** Events whose view had to build every field because something read a field not in {@link #fields}. */
     private long wholeViews;
 
@@ -31,7 +32,8 @@ public final class Detector {
         for (Rule r : engine.rules()) {
             f.addAll(r.fields());
         }
-        this.fields = Set.copyOf(f);
+        this.wanted = new EcsJsonEncoder.WantedFields(f);
+        this.fields = wanted.names();
     }
 
     /** The alerts {@code e} raises (none for an alert itself). */
@@ -40,7 +42,7 @@ public final class Detector {
             return List.of();
         }
         List<SecurityEvent> out = new ArrayList<>();
-        EventView view = EventView.of(ecs.flat(e, fields), fields, () -> {
+        EventView view = EventView.of(ecs.flat(e, wanted), fields, () -> {
             wholeViews++;
             return ecs.flat(e);
         }, e.time());

@@ -72,6 +72,11 @@ class EcsJsonEncoderTest {
                 .alert("failed_login_burst", "Failed-login burst", java.util.List.of("e1", "e2")).build());
         out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i4").time(t).action("alert").alert("r",
                 "R", java.util.List.of("e")).build()); // an alert without a module: its vendor is rmm_audit
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i6").time(t).module("screenconnect")
+                .action("role-added").superAdmin(false, null).change("Roles", new dev.rmmaudit.forwarder.event
+                        .SecurityEvent.Change("a", "a,b")).attribute("session.name", "s1")
+                .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("sc", "Session.db", "SecurityEvent",
+                        "rowid 5")).build()); // another module's object, with every part
         return out;
     }
 
@@ -81,6 +86,27 @@ class EcsJsonEncoderTest {
             java.util.Map<String, java.util.List<String>> fromTree = dev.rmmaudit.forwarder.rule.EventView.of(
                     encoder.toEcs(e)).fields();
             assertEquals(fromTree, encoder.flat(e), e.toString());
+        }
+    }
+
+    @Test
+    void flatWanted_oneSetOverEventsOfEveryModule_equalsEachWholeViewRestricted() {
+        java.util.Set<String> all = new java.util.HashSet<>();
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : variety()) {
+            all.addAll(encoder.flat(e).keySet());
+        }
+        java.util.Set<String> notAutomate = new java.util.HashSet<>(all);
+        notAutomate.removeIf(n -> n.startsWith("automate."));
+        for (java.util.Set<String> names : java.util.List.of(all, notAutomate)) {
+            EcsJsonEncoder.WantedFields wanted = new EcsJsonEncoder.WantedFields(names);
+            for (int round = 0; round < 2; round++) { // the second round reads what the first worked out per module
+                for (dev.rmmaudit.forwarder.event.SecurityEvent e : variety()) {
+                    java.util.Map<String, java.util.List<String>> expected = new java.util.LinkedHashMap<>(
+                            encoder.flat(e));
+                    expected.keySet().retainAll(names);
+                    assertEquals(expected, encoder.flat(e, wanted), e.toString());
+                }
+            }
         }
     }
 
@@ -106,9 +132,10 @@ class EcsJsonEncoderTest {
             for (java.util.Set<String> w : wanted) {
                 java.util.Map<String, java.util.List<String>> expected = new java.util.LinkedHashMap<>(whole);
                 expected.keySet().retainAll(w);
-                assertEquals(expected, encoder.flat(e, w), w + " of " + e);
+                EcsJsonEncoder.WantedFields only = new EcsJsonEncoder.WantedFields(w);
+                assertEquals(expected, encoder.flat(e, only), w + " of " + e);
                 assertEquals(java.util.List.copyOf(expected.keySet()),
-                        java.util.List.copyOf(encoder.flat(e, w).keySet()), "in the same order");
+                        java.util.List.copyOf(encoder.flat(e, only).keySet()), "in the same order");
             }
         }
     }
