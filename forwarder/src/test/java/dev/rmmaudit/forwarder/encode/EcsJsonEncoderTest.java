@@ -77,6 +77,11 @@ class EcsJsonEncoderTest {
                         .SecurityEvent.Change("a", "a,b")).attribute("session.name", "s1")
                 .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("sc", "Session.db", "SecurityEvent",
                         "rowid 5")).build()); // another module's object, with every part
+        String odd = "q\"b\\s\u0001\n\u00fc\uD83D\uDE00</";
+        out.add(dev.rmmaudit.forwarder.event.SecurityEvent.builder().id("i7").time(t).module("m" + odd)
+                .dataset("d" + odd).action("a" + odd).category("c" + odd).types(java.util.List.of("t" + odd, odd))
+                .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("s" + odd, "d" + odd, "t" + odd, odd))
+                .alert("r" + odd, "n" + odd, java.util.List.of()).build()); // repeated values, escaped as any
         return out;
     }
 
@@ -170,7 +175,8 @@ class EcsJsonEncoderTest {
             }
             String expected = json.writeValueAsString(EcsJsonEncoder.vendorTree(e));
             String doc = encoder.encode(e);
-            assertTrue(doc.endsWith(",\"" + vendor + "\":" + expected + "}"), e + "\n" + doc + "\n" + expected);
+            assertTrue(doc.endsWith("," + json.writeValueAsString(vendor) + ":" + expected + "}"),
+                    e + "\n" + doc + "\n" + expected);
         }
     }
 }
