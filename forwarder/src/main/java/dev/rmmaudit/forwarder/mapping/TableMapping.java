@@ -95,7 +95,14 @@ public record TableMapping(
                 }
             }
         }
-        return out;
+        // the key, then the rest by name: the same order on every start (the logical columns' map has none)
+        List<String> rest = new java.util.ArrayList<>(out);
+        rest.remove(0);
+        rest.sort(String.CASE_INSENSITIVE_ORDER);
+        Set<String> ordered = new java.util.LinkedHashSet<>();
+        ordered.add(key);
+        ordered.addAll(rest);
+        return java.util.Collections.unmodifiableSet(ordered);
     }
 
     /** Whether {@code column} is a secret column, in any case. */

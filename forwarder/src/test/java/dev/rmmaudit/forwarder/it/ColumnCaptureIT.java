@@ -1,6 +1,7 @@
 package dev.rmmaudit.forwarder.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rmmaudit.forwarder.testing.CefParser.Cef;
 import dev.rmmaudit.forwarder.testing.ForwarderFixture;
@@ -48,14 +49,32 @@ class ColumnCaptureIT {
                     message: "Ticket level of {name}: {before.TICKETLEVEL} to {after.TicketLevel} ({before.COMMANDlevel})"
                 """);
         f = ForwarderFixture.prepare(dir.resolve("run")).mappings(mappings);
-        f.startForwarder();
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.rmmaudit.forwarder.source.automate.AutomateSource.class);
+        started.start();
+        log.addAppender(started);
+        try {
+            f.startForwarder();
+        } finally {
+            log.detachAppender(started);
+        }
     }
+
+    static final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> started =
+            new ch.qos.logback.core.read.ListAppender<>();
 
     @AfterAll
     static void stop() throws Exception {
         if (f != null) {
             f.close();
         }
+    }
+
+    @Test
+    void start_logsTheColumnsCapturedPerTable() {
+        assertTrue(started.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(
+                "table users: capturing columns userid, clientid, COMMANDlevel, email, NAME, PASSWORD, ticketlevel ")),
+                started.list::toString);
     }
 
     @Test

@@ -75,8 +75,10 @@ public final class AutomateSource implements AutoCloseable {
         }
         RecordConverter converter = new RecordConverter(config.host() + ":" + config.port(), secrets);
         needsResumePoint = !hasOffsets();
+        java.util.Properties properties = DebeziumProperties.of(config, tables);
+        logCapturedColumns(properties);
         engine = DebeziumEngine.create(ChangeEventFormat.of(Connect.class))
-                .using(DebeziumProperties.of(config, tables))
+                .using(properties)
                 .using(io.debezium.engine.spi.OffsetCommitPolicy.always())
                 .using((success, message, error) -> {
                     if (success || error == null) {
@@ -117,6 +119,20 @@ public final class AutomateSource implements AutoCloseable {
         LOG.info("following the {} binlog of {}:{} database {} (tables {}), state in {}", config.flavor(),
                 config.host(), config.port(), config.database(),
                 tables.stream().map(TableMapping::table).toList(), config.stateDir());
+    }
+
+    /** Says which columns are read from each table: an operator (or an auditor) should not have to guess. */
+    private void logCapturedColumns(java.util.Properties properties) {
+        String ours = DebeziumProperties.columnIncludeList(config.database(), tables);
+        if (ours == null || !ours.equals(properties.getProperty("column.include.list"))) {
+            LOG.info("capturing every column of the mapped tables (column list set under debezium:, or a column "
+                    + "name holds a comma)");
+            return;
+        }
+        for (TableMapping t : tables) {
+            LOG.info("table {}: capturing columns {} (where the table has them); the others are neither "
+                    + "converted nor kept", t.table(), String.join(", ", t.capturedColumns()));
+        }
     }
 
     /**
