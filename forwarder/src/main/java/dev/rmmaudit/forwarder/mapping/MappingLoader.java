@@ -262,11 +262,9 @@ public final class MappingLoader {
      * A placeholder is a declared logical column, {@code before.X} / {@code after.X}, or a special variable;
      * a mapping that declares no columns may name raw columns instead.
      */
-    private static boolean isKnownVariable(String v, Set<String> logicalColumns) {
-        if (v.endsWith(".label")) {
-            v = v.substring(0, v.length() - ".label".length());
-        }
-        String base = v.startsWith("before.") ? v.substring(7) : v.startsWith("after.") ? v.substring(6) : v;
+    private static boolean isKnownVariable(String placeholder, Set<String> logicalColumns) {
+        String v = Template.withoutLabel(placeholder);
+        String base = Template.columnPart(placeholder);
         if (SPECIAL_VARIABLES.contains(v) || logicalColumns.contains(base)) {
             return true;
         }

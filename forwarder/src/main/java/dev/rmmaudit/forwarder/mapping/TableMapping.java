@@ -65,43 +65,34 @@ public record TableMapping(
     }
 
     private Set<String> columnsRead(boolean withSpecialNames) {
-        Set<String> out = new java.util.LinkedHashSet<>();
-        Set<String> seen = new java.util.HashSet<>(); // lower-cased: column names are matched without case
-        java.util.function.Consumer<String> add = c -> {
-            if (seen.add(c.toLowerCase(java.util.Locale.ROOT))) {
-                out.add(c);
-            }
-        };
-        add.accept(key);
-        columns.values().forEach(add);
-        secrets.forEach(add);
+        // by name without case (as the database matches them), each kept in the spelling first met: the key's
+        Set<String> read = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        read.add(key);
+        read.addAll(columns.values());
+        read.addAll(secrets);
         List<Template> templates = new java.util.ArrayList<>(fields.values());
         for (EventSpec e : events) {
             Condition.Kind kind = e.when().kind();
             // became/ceased name a derived fact (superAdmin), not a column
             if (e.when().column() != null && kind != Condition.Kind.BECAME && kind != Condition.Kind.CEASED) {
-                add.accept(column(e.when().column()));
+                read.add(column(e.when().column()));
             }
-            e.where().forEach(w -> add.accept(w.column()));
+            e.where().forEach(w -> read.add(w.column()));
             templates.add(e.message());
         }
         for (Template t : templates) {
             for (String v : t.variables()) {
-                String name = v.endsWith(".label") ? v.substring(0, v.length() - ".label".length()) : v;
-                String base = name.startsWith("before.") ? name.substring(7)
-                        : name.startsWith("after.") ? name.substring(6) : name;
-                if (withSpecialNames || !SPECIAL_VARIABLES.contains(name) || columns.containsKey(base)) {
-                    add.accept(column(base));
+                String base = Template.columnPart(v);
+                if (withSpecialNames || !SPECIAL_VARIABLES.contains(Template.withoutLabel(v))
+                        || columns.containsKey(base)) {
+                    read.add(column(base));
                 }
             }
         }
-        // the key, then the rest by name: the same order on every start (the logical columns' map has none)
-        List<String> rest = new java.util.ArrayList<>(out);
-        rest.remove(0);
-        rest.sort(String.CASE_INSENSITIVE_ORDER);
+        // the key first, then the rest by name: the same order on every start
         Set<String> ordered = new java.util.LinkedHashSet<>();
         ordered.add(key);
-        ordered.addAll(rest);
+        read.stream().filter(c -> !c.equalsIgnoreCase(key)).forEach(ordered::add);
         return java.util.Collections.unmodifiableSet(ordered);
     }
 

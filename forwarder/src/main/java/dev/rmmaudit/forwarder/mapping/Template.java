@@ -56,6 +56,18 @@ final class Template {
         return new Template(List.copyOf(literals), List.copyOf(variables));
     }
 
+    /** A placeholder's name without its {@code .label} suffix: {@code before.result.label} is {@code before.result}. */
+    static String withoutLabel(String placeholder) {
+        return placeholder.endsWith(".label") ? placeholder.substring(0, placeholder.length() - ".label".length())
+                : placeholder;
+    }
+
+    /** The column part of a placeholder: without {@code .label}, {@code before.} or {@code after.}. */
+    static String columnPart(String placeholder) {
+        String v = withoutLabel(placeholder);
+        return v.startsWith("before.") ? v.substring(7) : v.startsWith("after.") ? v.substring(6) : v;
+    }
+
     /** The placeholders' names, in order, as written ({@code before.name}, {@code result.label}). */
     List<String> variables() {
         return variables;
