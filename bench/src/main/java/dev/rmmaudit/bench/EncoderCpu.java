@@ -21,8 +21,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * CPU time per event of the two encoders and of the rules' view and pack, on JMH's event mix: the thread's own CPU time around each pass of
- * 20,000 events, the lowest and the median of 40 passes after 20 warm-up passes. On a shared machine whose
+ * CPU time per event of the two encoders and of the rules' view, on JMH's event mix: the thread's own CPU time
+ * around each pass of 20,000 events, the lowest and the median of 40 passes after 20 warm-up passes. On a shared machine whose
  * other tenants steal time (JMH's throughput moved by ±30 % between runs here), CPU time of the thread itself
  * moves by a few per cent, so a change of ~10 % can be seen. Run:
  * {@code java -cp bench/target/benchmarks.jar dev.rmmaudit.bench.EncoderCpu}.
@@ -64,8 +64,9 @@ public final class EncoderCpu {
         Problems problems = new Problems();
         List<Rule> rules = RuleSet.load(RulesConfig.DEFAULT, problems);
         problems.throwIfAny();
-        EcsJsonEncoder.WantedFields fields = new EcsJsonEncoder.WantedFields(new Detector(new RuleEngine(rules, Clock.systemUTC(), 10_000),
-                new DerivedFields(RulesConfig.WorkingHours.DEFAULT, null)).fields());
+        Detector detector = new Detector(new RuleEngine(rules, Clock.systemUTC(), 10_000),
+                new DerivedFields(RulesConfig.WorkingHours.DEFAULT, null));
+        EcsJsonEncoder.WantedFields fields = new EcsJsonEncoder.WantedFields(detector.fields());
         long[] sink = new long[1];
         row("the rules' view of the fields they read (as the rules thread)", () -> {
             for (SecurityEvent e : events) {

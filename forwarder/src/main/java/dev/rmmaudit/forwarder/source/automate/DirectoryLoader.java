@@ -77,14 +77,14 @@ public final class DirectoryLoader implements AutoCloseable {
     }
 
     /**
-     * A warning for each column the mapping reads that the table lacks: its logical columns, its key, and a column
-     * a condition names by itself (a renamed {@code Password} column would otherwise silence its event unseen).
+     * A warning for each column the mapping reads ({@link TableMapping#mappedColumns()}) that the table lacks: a
+     * renamed {@code Password} column would otherwise silence its event unseen.
      */
     static List<String> missingColumns(TableMapping m, java.util.Set<String> columns) {
         List<String> out = new ArrayList<>();
         for (String column : m.mappedColumns()) {
             if (!columns.contains(column)) {
-                String logical = m.columns().entrySet().stream().filter(e -> e.getValue().equals(column))
+                String logical = m.columns().entrySet().stream().filter(e -> e.getValue().equalsIgnoreCase(column))
                         .map(Map.Entry::getKey).findFirst().orElse(null);
                 out.add("table " + m.table() + " has no column " + column + (logical != null ? " (logical '"
                         + logical + "' in " : " (named in ") + m.source() + "); events that need it will not fire");

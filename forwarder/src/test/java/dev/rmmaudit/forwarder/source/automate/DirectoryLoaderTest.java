@@ -53,4 +53,23 @@ class DirectoryLoaderTest {
                 "PasswordHash", "Extra")), "a table with every column read, and more, gives no warning (superAdmin is "
                 + "derived, not a column)");
     }
+
+    @Test
+    void missingColumns_keyAndLogicalColumnInOtherCases_warnedOnceWithItsLogicalName() throws Exception {
+        Files.createDirectories(dir.resolve("automate"));
+        Files.writeString(dir.resolve("automate/userclasses.yml"), """
+                table: userclasses
+                key: classid
+                role: userclasses
+                columns: {id: ClassID, name: Name, permissions: Permissions}
+                events:
+                  - action: class-created
+                    when: created
+                """);
+        TableMapping m = MappingLoader.load(dir).find("automate", "userclasses").orElseThrow();
+        List<String> warnings = DirectoryLoader.missingColumns(m, table("Name", "Permissions"));
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).startsWith("table userclasses has no column classid (logical 'id' in "),
+                warnings.get(0));
+    }
 }
