@@ -68,8 +68,8 @@ public record SecurityEvent(
         }
         types = List.copyOf(types);
         targetGroups = List.copyOf(targetGroups);
-        changes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(changes));
-        attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        changes = SmallMap.copyOf(changes);
+        attributes = SmallMap.copyOf(attributes);
         outcome = outcome == null ? Outcome.UNKNOWN : outcome;
         kind = kind == null ? Kind.EVENT : kind;
         relatedEventIds = relatedEventIds == null ? List.of() : List.copyOf(relatedEventIds);
