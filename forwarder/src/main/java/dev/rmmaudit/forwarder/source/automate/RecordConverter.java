@@ -22,8 +22,10 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * Turns a Debezium change record into a {@link RowChange}. Values keep their meaning, not Debezium's wire
- * form: DATETIME columns become {@link LocalDateTime}, DATE {@link LocalDate}, bytes {@code byte[]}; types
- * it does not know are passed on as they are, so a column nobody has seen before never breaks a row.
+ * form: DATETIME columns become {@link LocalDateTime}, DATE {@link LocalDate}, TIME {@link LocalTime} (or, beyond a
+ * day, MySQL's text such as {@code -838:59:59}), BIT(n) the number it holds, bytes {@code byte[]}, structures
+ * (GEOMETRY) text of their fields; types it does not know are passed on as they are, so a column nobody has
+ * seen before never breaks a row.
  */
 final class RecordConverter {
     /** Above this many table shapes (one per table, another after each ALTER TABLE) the cache starts over. */
@@ -52,7 +54,7 @@ final class RecordConverter {
     }
 
     /** What a column's value is turned into, from its schema's name. */
-    private enum Kind { TIMESTAMP, MICRO_TIMESTAMP, NANO_TIMESTAMP, DATE, MICRO_TIME, TIME, AS_IS }
+    private enum Kind { TIMESTAMP, MICRO_TIMESTAMP, NANO_TIMESTAMP, DATE, MICRO_TIME, TIME, BITS, AS_IS }
 
     /**
      * The rows of one table schema: their column names (shared by every row), fields, value kinds and the
@@ -171,7 +173,7 @@ final class RecordConverter {
             } else if (raw.equals(shape.lastRaw()[i])) {
                 out[i] = shape.lastValue()[i]; // java.time values are immutable: one object serves both
             } else {
-                out[i] = time(kinds[i], raw);
+                out[i] = value(kinds[i], raw);
                 shape.lastRaw()[i] = raw;
                 shape.lastValue()[i] = out[i];
             }
@@ -232,28 +234,82 @@ final class RecordConverter {
             case "io.debezium.time.Date" -> Kind.DATE;
             case "io.debezium.time.MicroTime" -> Kind.MICRO_TIME;
             case "io.debezium.time.Time" -> Kind.TIME;
+            case "io.debezium.data.Bits" -> Kind.BITS;
             default -> Kind.AS_IS;
         };
     }
 
-    /** A value that is not a time type's (or is null): as it is, a byte buffer as its bytes. */
+    /**
+     * A value of no type converted here (or null): as it is, but a byte buffer as its bytes and a structure (a
+     * GEOMETRY column's, or any a later connector adds) as text of its fields, so that no value reaches an event
+     * as an object's identity ({@code Struct{wkb=[B@6db60596}}).
+     */
     private static Object asIs(Object v) {
         if (v instanceof ByteBuffer b) {
-            byte[] out = new byte[b.remaining()];
-            b.duplicate().get(out);
-            return out;
+            return bytes(b);
+        }
+        if (v instanceof Struct s) {
+            return structText(s, new StringBuilder()).toString();
         }
         return v;
     }
 
-    /** A time type's value as java.time; one that is not a number or out of range is passed on as it is. */
-    private static Object time(Kind kind, Object v) {
+    private static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** {name=value, ...} of a structure's fields in order, bytes as hex, nested structures alike. */
+    private static StringBuilder structText(Struct s, StringBuilder out) {
+        out.append('{');
+        List<Field> fields = s.schema().fields();
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.append(", ");
+            }
+            out.append(fields.get(i).name()).append('=');
+            Object v = asIs(s.get(fields.get(i)));
+            if (v instanceof byte[] b) {
+                out.append(java.util.HexFormat.of().formatHex(b));
+            } else {
+                out.append(v);
+            }
+        }
+        return out.append('}');
+    }
+
+    /**
+     * A BIT(n) column's value, which the connector gives as its bytes lowest first, as the number MySQL shows for
+     * {@code b + 0}: a Long, a BigInteger for 64 bits that do not fit one. BIT(1) arrives as a Boolean.
+     */
+    private static Object bits(Object v) {
+        byte[] b = v instanceof ByteBuffer buf ? bytes(buf) : v instanceof byte[] a ? a : null;
+        if (b == null) {
+            return v;
+        }
+        byte[] bigEndian = new byte[b.length];
+        for (int i = 0; i < b.length; i++) {
+            bigEndian[b.length - 1 - i] = b[i];
+        }
+        java.math.BigInteger n = new java.math.BigInteger(1, bigEndian);
+        return n.bitLength() < 64 ? (Object) n.longValue() : n;
+    }
+
+    /**
+     * A converted type's value: bits as a number, times as java.time; a time that is not a number or out of
+     * range is passed on as it is.
+     */
+    private static Object value(Kind kind, Object v) {
+        if (kind == Kind.BITS) {
+            return bits(v);
+        }
         if (!(v instanceof Number n)) {
             return v;
         }
         try {
             return time(kind, n.longValue());
-        } catch (java.time.DateTimeException e) {
+        } catch (java.time.DateTimeException | ArithmeticException e) {
             return v;
         }
     }
@@ -272,11 +328,38 @@ final class RecordConverter {
             case DATE:
                 return LocalDate.ofEpochDay(x);
             case MICRO_TIME:
-                return LocalTime.ofNanoOfDay(Math.floorMod(x, 86_400_000_000L) * 1000);
+                return timeOfDay(x);
             case TIME:
-                return LocalTime.ofNanoOfDay(Math.floorMod(x, 86_400_000L) * 1_000_000L);
+                return timeOfDay(Math.multiplyExact(x, 1000L));
             default:
                 return x;
         }
+    }
+
+    /**
+     * A TIME column's value: a time of day when it is one, else (MySQL's TIME is an interval from -838:59:59 to
+     * 838:59:59) the text MySQL shows, such as {@code -838:59:59} or {@code 25:00:00.5}, never wrapped into a day.
+     */
+    private static Object timeOfDay(long micros) {
+        if (micros >= 0 && micros < 86_400_000_000L) {
+            return LocalTime.ofNanoOfDay(micros * 1000);
+        }
+        StringBuilder out = new StringBuilder(micros < 0 ? "-" : "");
+        long m = Math.absExact(micros);
+        long seconds = m / 1_000_000;
+        int fraction = (int) (m % 1_000_000);
+        long hours = seconds / 3600;
+        out.append(hours < 10 ? "0" : "").append(hours).append(':');
+        two(out, (int) (seconds / 60 % 60)).append(':');
+        two(out, (int) (seconds % 60));
+        if (fraction != 0) {
+            String f = Integer.toString(1_000_000 + fraction).substring(1);
+            out.append('.').append(fraction % 1000 == 0 ? f.substring(0, 3) : f);
+        }
+        return out.toString();
+    }
+
+    private static StringBuilder two(StringBuilder out, int n) {
+        return out.append(n < 10 ? "0" : "").append(n);
     }
 }

@@ -176,6 +176,52 @@ class RecordConverterTest {
     }
 
     @Test
+    void convert_timeBeyondADay_isMySqlsTextNotWrappedIntoADay() {
+        Schema row = SchemaBuilder.struct().optional()
+                .field("least", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .field("day", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .field("half", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .field("micro", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .field("lastOfDay", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .field("millis", SchemaBuilder.int32().name("io.debezium.time.Time").build())
+                .field("huge", SchemaBuilder.int64().name("io.debezium.time.MicroTime").build())
+                .build();
+        Struct after = new Struct(row).put("least", -3_020_399_000_000L).put("day", 86_400_000_000L)
+                .put("half", 90_000_500_000L).put("micro", -1L).put("lastOfDay", 86_399_999_999L).put("millis", -1000)
+                .put("huge", Long.MIN_VALUE);
+        Map<String, Object> a = converter.convert(record("c", row, null, after)).after();
+        assertEquals("-838:59:59", a.get("least"));
+        assertEquals("24:00:00", a.get("day"));
+        assertEquals("25:00:00.500", a.get("half"));
+        assertEquals("-00:00:00.000001", a.get("micro"));
+        assertEquals(LocalTime.of(23, 59, 59, 999_999_000), a.get("lastOfDay"));
+        assertEquals("-00:00:01", a.get("millis"));
+        assertEquals(Long.MIN_VALUE, a.get("huge"), "beyond any TIME: passed on as it is");
+    }
+
+    @Test
+    void convert_bitsAndStructures_becomeTheirNumberAndTextOfTheirFields() {
+        Schema point = SchemaBuilder.struct().name("io.debezium.data.geometry.Geometry").optional()
+                .field("wkb", Schema.BYTES_SCHEMA).field("srid", Schema.OPTIONAL_INT32_SCHEMA).build();
+        Schema row = SchemaBuilder.struct().optional()
+                .field("b12", SchemaBuilder.bytes().name("io.debezium.data.Bits").build())
+                .field("b64", SchemaBuilder.bytes().name("io.debezium.data.Bits").build())
+                .field("none", SchemaBuilder.bytes().name("io.debezium.data.Bits").build())
+                .field("geo", point)
+                .build();
+        byte[] all = new byte[8];
+        java.util.Arrays.fill(all, (byte) 0xFF);
+        Struct after = new Struct(row).put("b12", new byte[] {0x01, 0x0A}).put("b64", ByteBuffer.wrap(all))
+                .put("none", new byte[0])
+                .put("geo", new Struct(point).put("wkb", new byte[] {1, (byte) 0xAB}));
+        Map<String, Object> a = converter.convert(record("c", row, null, after)).after();
+        assertEquals(0xA01L, a.get("b12"), "lowest byte first, as the connector gives them");
+        assertEquals(new java.math.BigInteger("18446744073709551615"), a.get("b64"));
+        assertEquals(0L, a.get("none"));
+        assertEquals("{wkb=01ab, srid=null}", a.get("geo"));
+    }
+
+    @Test
     void convert_sameAndChangedTimesRowAfterRow_eachRowHasItsOwn() {
         Schema row = SchemaBuilder.struct().optional()
                 .field("seen", SchemaBuilder.int64().name("io.debezium.time.Timestamp").optional().build())
