@@ -107,7 +107,8 @@ class ColumnTypesIT {
         assertEquals("2026-11-22T10:11:12.123456", d.path("t.dt").asText());
         assertEquals("1000-01-01", d.path("t.d").asText());
         assertEquals("2026-11-22T10:11:12Z", d.path("t.ts").asText());
-        assertEquals("{\"k\": [1, \"x\\\"y\"]}", d.path("t.js").asText());
+        // MariaDB keeps JSON as its text, MySQL 8 as a binary form the connector writes out again: same value
+        assertEquals(JSON.readTree("{\"k\": [1, \"x\\\"y\"]}"), JSON.readTree(d.path("t.js").asText()));
         assertEquals("00ff10", d.path("t.bin").asText());
         assertEquals("caf\u00e9 \uD83D\uDE00 a=b|c\\d", d.path("t.txt").asText());
         assertEquals("{wkb=0101000000000000000000f03f0000000000000040, srid=null}", d.path("t.geo").asText());

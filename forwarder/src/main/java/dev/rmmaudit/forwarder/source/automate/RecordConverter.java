@@ -338,7 +338,7 @@ final class RecordConverter {
 
     /**
      * A TIME column's value: a time of day when it is one, else (MySQL's TIME is an interval from -838:59:59 to
-     * 838:59:59) the text MySQL shows, such as {@code -838:59:59} or {@code 25:00:00.5}, never wrapped into a day.
+     * 838:59:59) the text MySQL shows, such as {@code -838:59:59} or {@code 25:00:00.500}, never wrapped into a day.
      */
     private static Object timeOfDay(long micros) {
         if (micros >= 0 && micros < 86_400_000_000L) {
