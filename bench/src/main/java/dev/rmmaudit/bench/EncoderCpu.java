@@ -7,11 +7,13 @@ import dev.rmmaudit.forwarder.config.RulesConfig;
 import dev.rmmaudit.forwarder.encode.CefEncoder;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
+import dev.rmmaudit.forwarder.mapping.EventMapper;
 import dev.rmmaudit.forwarder.rule.DerivedFields;
 import dev.rmmaudit.forwarder.rule.Detector;
 import dev.rmmaudit.forwarder.rule.Rule;
 import dev.rmmaudit.forwarder.rule.RuleEngine;
 import dev.rmmaudit.forwarder.rule.RuleSet;
+import dev.rmmaudit.forwarder.source.RowChange;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -21,7 +23,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * CPU time per event of the two encoders and of the rules' view, on JMH's event mix: the thread's own CPU time
+ * CPU time per event of the two encoders and of the rules' view, on JMH's event mix, and per change of the
+ * mapping, on {@link MappingBench}'s changes: the thread's own CPU time
  * around each pass of 20,000 events, the lowest and the median of 40 passes after 20 warm-up passes. On a shared machine whose
  * other tenants steal time (JMH's throughput moved by ±30 % between runs here), CPU time of the thread itself
  * moves by a few per cent, so a change of ~10 % can be seen. Run:
@@ -71,6 +74,13 @@ public final class EncoderCpu {
         row("the rules' view of the fields they read (as the rules thread)", () -> {
             for (SecurityEvent e : events) {
                 sink[0] += ecs.flat(e, fields).size();
+            }
+        });
+        EventMapper mapper = MappingBench.newMapper();
+        List<RowChange> changes = MappingBench.usersUpdates(N);
+        row("mapping a change UPDATE users SET Email to its event (as the engine's handler thread)", () -> {
+            for (RowChange c : changes) {
+                sink[0] += mapper.map("automate", c).size();
             }
         });
     }

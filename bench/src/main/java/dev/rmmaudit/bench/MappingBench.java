@@ -44,19 +44,30 @@ public class MappingBench {
 
     @Setup(Level.Trial)
     public void setUp() {
+        mapper = newMapper();
+        changes = usersUpdates(N);
+    }
+
+    /** A mapper with the bundled mappings and a directory of two classes, as the sample has. */
+    static EventMapper newMapper() {
         AutomateDirectory directory = new AutomateDirectory();
         directory.putClass(new AutomateDirectory.UserClass("1", "Admins", 2147483647L));
         directory.putClass(new AutomateDirectory.UserClass("2", "Technicians", 62));
-        mapper = new EventMapper(MappingLoader.load(null), directory);
-        changes = new ArrayList<>(N);
+        return new EventMapper(MappingLoader.load(null), directory);
+    }
+
+    /** {@code n} changes {@code UPDATE users SET Email} over six users, rows sharing their columns as the source's do. */
+    static List<RowChange> usersUpdates(int n) {
+        List<RowChange> out = new ArrayList<>(n);
         ColumnMap.Columns columns = ColumnMap.Columns.of(List.copyOf(users(1, "").keySet())); // shared, as the source does
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < n; i++) {
             int id = 1 + i % 6;
             LinkedHashMap<String, Object> before = users(id, "b" + i + "@bench");
             LinkedHashMap<String, Object> after = users(id, "b" + (i + 6) + "@bench");
-            changes.add(new RowChange(RowChange.Op.UPDATE, "bench", "labtech", "users", ColumnMap.of(columns, before.values().toArray()),
+            out.add(new RowChange(RowChange.Op.UPDATE, "bench", "labtech", "users", ColumnMap.of(columns, before.values().toArray()),
                     ColumnMap.of(columns, after.values().toArray()), Instant.ofEpochSecond(1_700_000_000L + i), "binlog.000001:" + i + ":0"));
         }
+        return out;
     }
 
     /** One row image of the sample schema's users table, in its column order. */
