@@ -56,6 +56,14 @@ class ForwarderConfigTest {
     }
 
     @Test
+    void load_debeziumProperties_passedAsText() throws Exception {
+        ForwarderConfig c = load(MINIMAL.replace("  stateDir: ./state        # offsets and schema history\n",
+                "  stateDir: ./state\n  debezium: {poll.interval.ms: 200, max.queue.size: \"4096\"}\n"),
+                Map.of("FORWARDER_DB_PASSWORD", "s3cret"));
+        assertEquals(Map.of("poll.interval.ms", "200", "max.queue.size", "4096"), c.source().debezium());
+    }
+
+    @Test
     void load_diskBuffer_takesDefaultsUnderStateDir() throws Exception {
         ForwarderConfig c = load(MINIMAL + "    buffer: {type: disk, maxBytes: 2GB, whenFull: drop_newest}\n",
                 Map.of("FORWARDER_DB_PASSWORD", "x"));
