@@ -111,7 +111,9 @@ class ColumnTypesIT {
         assertEquals(JSON.readTree("{\"k\": [1, \"x\\\"y\"]}"), JSON.readTree(d.path("t.js").asText()));
         assertEquals("00ff10", d.path("t.bin").asText());
         assertEquals("caf\u00e9 \uD83D\uDE00 a=b|c\\d", d.path("t.txt").asText());
-        assertEquals("{wkb=0101000000000000000000f03f0000000000000040, srid=null}", d.path("t.geo").asText());
+        // the point (1 2) as WKB; MariaDB gives no SRID, MySQL 8 may give its 0
+        assertTrue(d.path("t.geo").asText().matches(
+                "\\{wkb=0101000000000000000000f03f0000000000000040, srid=(null|0)}"), d.path("t.geo").asText());
         assertTrue(e.get(0).get("msg").matches("gadget \\d+: caf\u00e9 \uD83D\uDE00 a=b\\|c\\\\d"), e.get(0).get("msg"));
     }
 
