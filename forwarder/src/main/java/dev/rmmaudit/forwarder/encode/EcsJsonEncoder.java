@@ -322,7 +322,7 @@ public final class EcsJsonEncoder implements Encoder {
      * left out, as flattening leaves them out.
      */
     public Map<String, java.util.List<String>> flat(SecurityEvent e) {
-        return flat(e, null);
+        return flat(e, WantedFields.ALL);
     }
 
     /**
@@ -331,7 +331,10 @@ public final class EcsJsonEncoder implements Encoder {
      * names an event has).
      */
     public Map<String, java.util.List<String>> flat(SecurityEvent e, WantedFields wanted) {
-        Flat out = new Flat(wanted == null ? null : wanted.names, 48);
+        if (wanted == null) {
+            wanted = WantedFields.ALL;
+        }
+        Flat out = new Flat(wanted.names, 48);
         if (out.wants("@timestamp")) {
             out.add("@timestamp", Timestamps.iso(e.time()));
         }
@@ -374,8 +377,7 @@ public final class EcsJsonEncoder implements Encoder {
         }
         String vendor = e.module() == null ? "rmm_audit" : e.module();
         out.replace(vendor); // as putObject replaces a top-level field of that name
-        ModuleWants under = wanted == null ? everything.computeIfAbsent(vendor, m -> new ModuleWants(
-                new ModuleNames(m), true, true)) : wanted.under(vendor);
+        ModuleWants under = wanted.under(vendor);
         if (!under.module()) {
             return out.fields; // nothing wanted from the module's object
         }
@@ -457,11 +459,18 @@ public final class EcsJsonEncoder implements Encoder {
      * changes) worked out once per module rather than once per event.
      */
     public static final class WantedFields {
+        /** Every field (the whole view); its {@link #names()} are null. */
+        static final WantedFields ALL = new WantedFields();
+
         private final Set<String> names;
         private final Map<String, ModuleWants> modules = new java.util.concurrent.ConcurrentHashMap<>();
 
         public WantedFields(Set<String> names) {
             this.names = Set.copyOf(names);
+        }
+
+        private WantedFields() {
+            this.names = null;
         }
 
         public Set<String> names() {
@@ -476,6 +485,9 @@ public final class EcsJsonEncoder implements Encoder {
         }
 
         private boolean anyUnder(String prefix) {
+            if (names == null) {
+                return true;
+            }
             for (String w : names) {
                 if (w.startsWith(prefix)) {
                     return true;
@@ -488,9 +500,6 @@ public final class EcsJsonEncoder implements Encoder {
     /** Whether the wanted fields name any under a module's object, and any under its changes. */
     private record ModuleWants(ModuleNames names, boolean module, boolean changes) {
     }
-
-    /** Every field wanted, per module (the view of every field). */
-    private final Map<String, ModuleWants> everything = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Flattened fields being built, keeping only the wanted ones (all when {@code wanted} is null). */
     private static final class Flat {
