@@ -27,7 +27,6 @@ public final class MappingLoader {
     private static final Set<String> ROLES = Set.of("users", "userclasses", "none");
     private static final Set<String> CATEGORIES = Set.of("iam", "authentication", "configuration", "process",
             "session", "file", "host", "network", "database", "intrusion_detection", "package");
-    private static final Set<String> SPECIAL_VARIABLES = TableMapping.SPECIAL_VARIABLES;
 
     private MappingLoader() {
     }
@@ -249,7 +248,7 @@ public final class MappingLoader {
                 v -> isKnownVariable(v, logicalColumns),
                 v -> e.child("message").problem("unknown placeholder {" + v + "}; use a logical column ("
                         + String.join(", ", logicalColumns) + "), before.X / after.X, or one of "
-                        + String.join(", ", new java.util.TreeSet<>(SPECIAL_VARIABLES))));
+                        + String.join(", ", new java.util.TreeSet<>(TableMapping.SPECIAL_VARIABLES))));
         e.rejectUnknownKeys();
         if (action == null || when == null || message == null) {
             return null;
@@ -265,7 +264,7 @@ public final class MappingLoader {
     private static boolean isKnownVariable(String placeholder, Set<String> logicalColumns) {
         String v = Template.withoutLabel(placeholder);
         String base = Template.columnPart(placeholder);
-        if (SPECIAL_VARIABLES.contains(v) || logicalColumns.contains(base)) {
+        if (TableMapping.SPECIAL_VARIABLES.contains(v) || logicalColumns.contains(base)) {
             return true;
         }
         return (logicalColumns.isEmpty() || !base.equals(v)) && base.matches("[A-Za-z_][A-Za-z0-9_]*");
