@@ -17,6 +17,9 @@ import java.util.Map;
 public final class Drains {
     static final String PREFIX = "DRAIN";
     static final java.util.List<String> KINDS = java.util.List.of("raw", "map", "rules", "syslog", "hec", "both");
+    /** EndToEnd's contestants in its order: both sinks, counting sink with rules off and on, syslog, HEC. */
+    private static final java.util.List<String> CONTESTANT_KINDS = java.util.List.of("both", "map", "rules",
+            "syslog", "hec");
 
     private Drains() {
     }
@@ -53,22 +56,16 @@ public final class Drains {
         System.exit(0); // the engine's and the receivers' threads must not keep the JVM up
     }
 
+    /** The bare engine, or EndToEnd's contestant of that kind (its numbering: {@code EndToEnd.CONTESTANTS}). */
     private static EndToEnd.Drain drain(String kind, LocalServer db, String password, int n, long serverId)
             throws Exception {
-        return switch (kind) {
-            case "raw" -> EndToEnd.raw(db, password, n);
-            case "map" -> EndToEnd.counted(db, password, n, false, serverId);
-            case "rules" -> EndToEnd.counted(db, password, n, true, serverId);
-            case "both" -> {
-                Method m = EndToEnd.class.getDeclaredMethod("forwarder", LocalServer.class, String.class, int.class,
-                        int.class, int.class, long.class);
-                m.setAccessible(true);
-                Object result = m.invoke(null, db, password, n, 1000, 0, serverId);
-                Method drain = result.getClass().getDeclaredMethod("drain");
-                drain.setAccessible(true);
-                yield (EndToEnd.Drain) drain.invoke(result);
-            }
-            default -> EndToEnd.oneSink(db, password, n, kind, serverId);
-        };
+        if (kind.equals("raw")) {
+            return EndToEnd.raw(db, password, n);
+        }
+        Method contestant = EndToEnd.class.getDeclaredMethod("contestant", int.class, LocalServer.class,
+                String.class, int.class, int.class, long.class);
+        contestant.setAccessible(true);
+        return (EndToEnd.Drain) contestant.invoke(null, CONTESTANT_KINDS.indexOf(kind), db, password, n, 1000,
+                serverId);
     }
 }

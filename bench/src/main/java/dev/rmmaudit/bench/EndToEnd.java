@@ -88,11 +88,9 @@ public final class EndToEnd {
                 System.err.printf("warming up (%d of %d): untimed drains of the bare engine and of the forwarder's "
                         + "paths...%n", pass, WARM_UP_PASSES);
                 raw(db, password, n);
-                counted(db, password, n, false, serverId++);
-                counted(db, password, n, true, serverId++);
-                oneSink(db, password, n, "syslog", serverId++);
-                oneSink(db, password, n, "hec", serverId++);
-                forwarder(db, password, n, rate, 0, serverId++);
+                for (int k = 1; k <= CONTESTANTS.size(); k++) { // the stages first, both sinks last
+                    contestant(k % CONTESTANTS.size(), db, password, n, rate, serverId++);
+                }
             }
             // Rounds: each contestant's rate is divided by the bare engine's ceiling for the same round (the better
             // of the bare passes just before and just after it), so that a slow spell of this shared machine moves
