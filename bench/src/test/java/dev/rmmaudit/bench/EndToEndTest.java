@@ -1,0 +1,34 @@
+package dev.rmmaudit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EndToEndTest {
+    private static final String JIT = ThreadCpu.GROUPS.get(5);
+
+    @Test
+    void jitShare_severalDrains_givesTheHighestShareOfADrainsCpu() {
+        List<EndToEnd.Drain> round = List.of(drain(1.0, 20.0), drain(3.0, 30.0), drain(0.5, 25.0));
+        assertEquals(0.1, EndToEnd.jitShare(round), 1e-9);
+    }
+
+    @Test
+    void jitShare_aDrainWithoutCpuFigures_isLeftOut() {
+        List<EndToEnd.Drain> round = List.of(new EndToEnd.Drain(1000, 5, Map.of()), drain(2.0, 40.0));
+        assertEquals(0.05, EndToEnd.jitShare(round), 1e-9);
+    }
+
+    @Test
+    void jitShare_noCpuFiguresAtAll_isNaN() {
+        List<EndToEnd.Drain> round = List.of(new EndToEnd.Drain(1000, 5, Map.of()));
+        assertTrue(Double.isNaN(EndToEnd.jitShare(round)));
+    }
+
+    private static EndToEnd.Drain drain(double jit, double total) {
+        return new EndToEnd.Drain(1000, 5, Map.of(JIT, jit, "total", total));
+    }
+}
