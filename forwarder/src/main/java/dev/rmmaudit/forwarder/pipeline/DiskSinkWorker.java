@@ -38,6 +38,8 @@ final class DiskSinkWorker extends SinkWorker {
     private final DiskQueue queue;
     private final BufferConfig config;
     private final Duration maxBatchAge;
+    /** Events at which a batch read back is full: the worker stops waiting for more (at most READ_BATCH). */
+    private final int fullBatch;
     private final Duration retryMax;
     private final Consumer<SecurityEvent> alarm;
     private final AtomicLong dropped = new AtomicLong();
@@ -50,9 +52,18 @@ final class DiskSinkWorker extends SinkWorker {
      */
     DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, Duration retryMax,
             Consumer<SecurityEvent> alarm) {
+        this(sink, config, maxBatchAge, READ_BATCH, retryMax, alarm);
+    }
+
+    /**
+     * @param fullBatch how many events make a batch full (an HTTP sink's request), so that it goes at once
+     */
+    DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, int fullBatch, Duration retryMax,
+            Consumer<SecurityEvent> alarm) {
         super(sink);
         this.config = config;
         this.maxBatchAge = maxBatchAge;
+        this.fullBatch = Math.max(1, Math.min(READ_BATCH, fullBatch));
         this.retryMax = retryMax;
         this.alarm = alarm;
         try {
@@ -195,8 +206,8 @@ final class DiskSinkWorker extends SinkWorker {
                 }
                 List<byte[]> records = new ArrayList<>(batch.records());
                 DiskQueue.Position end = batch.end();
-                if (!maxBatchAge.isZero() && records.size() < READ_BATCH) {
-                    DiskQueue.Batch more = queue.poll(READ_BATCH - records.size(), maxBatchAge.toMillis());
+                if (!maxBatchAge.isZero() && records.size() < fullBatch) {
+                    DiskQueue.Batch more = queue.poll(fullBatch - records.size(), maxBatchAge.toMillis());
                     if (!more.records().isEmpty()) {
                         records.addAll(more.records());
                         end = more.end();

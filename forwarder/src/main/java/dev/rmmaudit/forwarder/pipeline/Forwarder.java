@@ -98,8 +98,7 @@ public final class Forwarder implements AutoCloseable {
                 loader.load(mappings, directory);
             }
         }
-        List<Route> routes = sinks.stream().map(s -> new Route(s, config.select(s.name()), config.buffer(s.name()),
-                maxBatchAge(config, s.name()))).toList();
+        List<Route> routes = sinks.stream().map(s -> route(config, s)).toList();
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));
         ScreenConnectSource screenConnect = null;
@@ -134,14 +133,18 @@ public final class Forwarder implements AutoCloseable {
         return new Forwarder(source, screenConnect, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
     }
 
-    /** How long a sink waits for more events to fill a batch: its batch.maxAge for HTTP sinks, else not at all. */
-    private static Duration maxBatchAge(ForwarderConfig config, String sink) {
+    /**
+     * A sink's route. HTTP sinks wait up to their batch.maxAge for more events until a request's worth
+     * (batch.maxEvents) is queued; the others deliver what is queued at once.
+     */
+    private static Route route(ForwarderConfig config, Sink sink) {
         for (dev.rmmaudit.forwarder.config.SinkConfig c : config.sinks()) {
-            if (c.name().equals(sink) && c instanceof dev.rmmaudit.forwarder.config.HasHttpSettings h) {
-                return h.http().maxBatchAge();
+            if (c.name().equals(sink.name()) && c instanceof dev.rmmaudit.forwarder.config.HasHttpSettings h) {
+                return new Route(sink, config.select(sink.name()), config.buffer(sink.name()),
+                        h.http().maxBatchAge(), h.http().maxBatchEvents());
             }
         }
-        return Duration.ZERO;
+        return new Route(sink, config.select(sink.name()), config.buffer(sink.name()), Duration.ZERO);
     }
 
     /** The configured alert rules, or null when rules are off. */

@@ -32,17 +32,25 @@ final class MemorySinkWorker extends SinkWorker {
     private final Semaphore pending;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     private final java.time.Duration maxBatchAge;
+    /** Events at which a batch is full: the worker stops waiting for more (at most half the pending bound). */
+    private final int fullBatch;
     /** Set when the delivering thread stopped on an error: why every batch fails from then on. */
     private volatile Exception stopped;
+
+    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
+        this(sink, maxPendingEvents, maxBatchAge, Integer.MAX_VALUE);
+    }
 
     /**
      * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
      *     (zero: deliver what is queued at once)
+     * @param fullBatch how many events make a batch full (an HTTP sink's request), so that it goes at once
      */
-    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
+    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge, int fullBatch) {
         super(sink);
         this.maxPendingEvents = maxPendingEvents;
         this.maxBatchAge = maxBatchAge;
+        this.fullBatch = Math.max(1, Math.min(maxPendingEvents / 2, fullBatch));
         this.pending = new Semaphore(maxPendingEvents);
         startDelivering();
     }
@@ -143,18 +151,19 @@ final class MemorySinkWorker extends SinkWorker {
     }
 
     /**
-     * The next job and whatever else is queued, up to half the pending bound; when that is less, waits for more
-     * until the first job has waited {@code maxBatchAge} since it was queued (batching by age: a job that
-     * already waited while the sink was busy is not held back again).
+     * The next job and whatever else is queued, up to a full batch; when that is less, waits for more until the
+     * first job has waited {@code maxBatchAge} since it was queued (batching by age: a job that already waited
+     * while the sink was busy is not held back again). A full batch goes at once: waiting for half the pending
+     * bound instead held each event for up to {@code maxBatchAge} under load, long enough to outlive young
+     * collections (docs/performance.md).
      */
     private List<Job> nextJobs() throws InterruptedException {
         List<Job> jobs = new java.util.ArrayList<>();
         Job first = queue.take();
         jobs.add(first);
         int events = first.events().size();
-        int limit = Math.max(1, maxPendingEvents / 2);
         long deadline = first.queuedAt() + maxBatchAge.toNanos();
-        while (events < limit) {
+        while (events < fullBatch) {
             long wait = deadline - System.nanoTime();
             Job next = wait > 0 ? queue.poll(wait, java.util.concurrent.TimeUnit.NANOSECONDS) : queue.poll();
             if (next == null) {

@@ -75,9 +75,9 @@ public final class Pipeline implements ChangeHandler {
         this.deadLetters = deadLetters;
         for (Route r : this.routes) {
             workers.add(r.buffer().isDisk()
-                    ? new DiskSinkWorker(r.sink(), r.buffer(), r.maxBatchAge(), java.time.Duration.ofSeconds(30),
-                            alert -> raise(alert, r.sink()))
-                    : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge()));
+                    ? new DiskSinkWorker(r.sink(), r.buffer(), r.maxBatchAge(), r.fullBatch(),
+                            java.time.Duration.ofSeconds(30), alert -> raise(alert, r.sink()))
+                    : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge(), r.fullBatch()));
         }
         this.rules = rules == null ? null : new RulesStage(rules);
     }

@@ -8,13 +8,22 @@ import java.util.List;
 
 /**
  * A sink, what it receives ({@code all}, {@code events} without alerts, or {@code alerts} only), where it keeps
- * what it owes (its buffer), and how long it waits for more events to fill a batch.
+ * what it owes (its buffer), how long it waits for more events to fill a batch, and how many fill one (an HTTP
+ * sink's request: once a request's worth is queued, waiting longer only keeps events alive).
  */
-public record Route(Sink sink, String select, BufferConfig buffer, Duration maxBatchAge) {
+public record Route(Sink sink, String select, BufferConfig buffer, Duration maxBatchAge, int fullBatch) {
     public Route {
         if (!List.of("all", "events", "alerts").contains(select)) {
             throw new IllegalArgumentException("select must be all, events or alerts, not " + select);
         }
+        if (fullBatch < 1) {
+            throw new IllegalArgumentException("fullBatch must be positive, not " + fullBatch);
+        }
+    }
+
+    /** A route whose batches are bounded only by its buffer. */
+    public Route(Sink sink, String select, BufferConfig buffer, Duration maxBatchAge) {
+        this(sink, select, buffer, maxBatchAge, Integer.MAX_VALUE);
     }
 
     /** Everything, through the default memory buffer, delivered at once. */

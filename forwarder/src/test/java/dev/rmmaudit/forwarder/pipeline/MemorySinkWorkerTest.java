@@ -54,4 +54,34 @@ class MemorySinkWorkerTest {
             assertEquals(true, System.nanoTime() - start < 300_000_000L);
         }
     }
+
+    @Test
+    void submit_aFullBatch_isDeliveredWithoutWaitingForMaxAge() throws Exception {
+        Sizes sink = new Sizes();
+        try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ofSeconds(60), 4)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
+            }
+            for (CompletableFuture<Void> f : done) {
+                f.get(10, TimeUnit.SECONDS); // not the 60 s of maxAge
+            }
+            assertEquals(List.of(4), sink.deliveries);
+        }
+    }
+
+    @Test
+    void submit_moreThanAFullBatch_isCutAtTheFirstJobThatFillsIt() throws Exception {
+        Sizes sink = new Sizes();
+        try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ofMillis(300), 4)) {
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
+            }
+            for (CompletableFuture<Void> f : done) {
+                f.get(10, TimeUnit.SECONDS);
+            }
+            assertEquals(List.of(4, 2), sink.deliveries);
+        }
+    }
 }
