@@ -60,8 +60,8 @@ public final class EndToEnd {
 
     /** Untimed rounds of every path before the timed ones: at least, and at most (see {@link #jitShare}). */
     private static final int MIN_WARM_UP_ROUNDS = 2;
-    private static final int MAX_WARM_UP_ROUNDS = 8;
-    /** The warm-up ends once the compiler threads took at most this share of each forwarder drain's CPU. */
+    private static final int MAX_WARM_UP_ROUNDS = 6;
+    /** The warm-up ends once the compiler threads took at most this share of a round's forwarder drains' CPU. */
     private static final double JIT_SETTLED = 0.05;
 
     public static void main(String[] args) throws Exception {
@@ -100,7 +100,7 @@ public final class EndToEnd {
                 }
                 jit = jitShare(round);
                 if (!Double.isNaN(jit)) {
-                    System.err.printf("  the JIT compiler took up to %.0f %% of a forwarder drain's CPU%n", 100 * jit);
+                    System.err.printf("  the JIT compiler took %.1f %% of the forwarder drains' CPU%n", 100 * jit);
                 }
             } while (warmUps < MAX_WARM_UP_ROUNDS
                     && (warmUps < MIN_WARM_UP_ROUNDS || !Double.isNaN(jit) && jit > JIT_SETTLED));
@@ -177,7 +177,7 @@ public final class EndToEnd {
                     System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
                     Runtime.getRuntime().availableProcessors());
             System.out.printf("Warm-up: %d untimed rounds of every path%s%n", warmUps, Double.isNaN(jit) ? ""
-                    : String.format(", the last with the JIT compiler at up to %.0f %% of a drain's CPU", 100 * jit));
+                    : String.format(", the JIT compiler at %.1f %% of the last one's CPU", 100 * jit));
         }
         System.exit(0); // the database is stopped; the engines' executor threads would keep the JVM alive
     }
@@ -190,21 +190,23 @@ public final class EndToEnd {
     }
 
     /**
-     * The highest share of a drain's CPU that the JIT compiler threads took among {@code drains}, or NaN where
-     * threads' CPU cannot be read. The warm-up goes on while it is high: a drain measured while C2 still compiles
-     * the hot paths measures the compiler's competition for the two cores, not the forwarder a server runs for days.
+     * The share of the drains' CPU that the JIT compiler threads took (all of them together: one drain's share,
+     * counted in 10 ms ticks, jumps too much to judge by), or NaN where threads' CPU cannot be read. The warm-up
+     * goes on while it is high: a drain measured while C2 still compiles the hot paths measures the compiler's
+     * competition for the two cores, not the forwarder a server runs for days.
      */
     static double jitShare(List<Drain> drains) {
-        double highest = Double.NaN;
+        double jit = 0;
+        double total = 0;
         for (Drain d : drains) {
-            Double jit = d.cpu().get(ThreadCpu.GROUPS.get(5));
-            Double total = d.cpu().get("total");
-            if (jit == null || total == null || total <= 0) {
-                continue; // no CPU figures for this drain (not Linux, or its window did not close)
+            Double j = d.cpu().get(ThreadCpu.GROUPS.get(5));
+            Double t = d.cpu().get("total");
+            if (j != null && t != null && t > 0) { // else no CPU figures (not Linux, or the window did not close)
+                jit += j;
+                total += t;
             }
-            highest = Double.isNaN(highest) ? jit / total : Math.max(highest, jit / total);
         }
-        return highest;
+        return total > 0 ? jit / total : Double.NaN;
     }
 
     /** One contestant's drains as one: the median rate, and each thread group's median CPU per change. */

@@ -11,9 +11,9 @@ class EndToEndTest {
     private static final String JIT = ThreadCpu.GROUPS.get(5);
 
     @Test
-    void jitShare_severalDrains_givesTheHighestShareOfADrainsCpu() {
+    void jitShare_severalDrains_givesTheJitsShareOfTheirCpuTogether() {
         List<EndToEnd.Drain> round = List.of(drain(1.0, 20.0), drain(3.0, 30.0), drain(0.5, 25.0));
-        assertEquals(0.1, EndToEnd.jitShare(round), 1e-9);
+        assertEquals(4.5 / 75.0, EndToEnd.jitShare(round), 1e-9);
     }
 
     @Test
