@@ -59,13 +59,7 @@ class MemorySinkWorkerTest {
     void submit_aFullBatch_isDeliveredWithoutWaitingForMaxAge() throws Exception {
         Sizes sink = new Sizes();
         try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ofSeconds(60), 4)) {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < 2; i++) {
-                done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
-            }
-            for (CompletableFuture<Void> f : done) {
-                f.get(10, TimeUnit.SECONDS); // not the 60 s of maxAge
-            }
+            submitPairsAndWait(w, 2); // within 10 s, not the 60 s of maxAge
             assertEquals(List.of(4), sink.deliveries);
         }
     }
@@ -74,14 +68,19 @@ class MemorySinkWorkerTest {
     void submit_moreThanAFullBatch_isCutAtTheFirstJobThatFillsIt() throws Exception {
         Sizes sink = new Sizes();
         try (MemorySinkWorker w = new MemorySinkWorker(sink, 1000, Duration.ofMillis(300), 4)) {
-            List<CompletableFuture<Void>> done = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
-            }
-            for (CompletableFuture<Void> f : done) {
-                f.get(10, TimeUnit.SECONDS);
-            }
+            submitPairsAndWait(w, 3);
             assertEquals(List.of(4, 2), sink.deliveries);
+        }
+    }
+
+    /** Submits {@code jobs} jobs of two events each at once, then waits (10 s at most) until all are delivered. */
+    private static void submitPairsAndWait(MemorySinkWorker w, int jobs) throws Exception {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            done.add(w.submit(List.of(Events.withValue("a"), Events.withValue("b"))));
+        }
+        for (CompletableFuture<Void> f : done) {
+            f.get(10, TimeUnit.SECONDS);
         }
     }
 }
