@@ -40,7 +40,8 @@ import org.apache.kafka.connect.source.SourceRecord;
 
 /**
  * The end-to-end benchmark: one command, tables. On a throwaway MariaDB it writes a backlog of row changes, then
- * reads that same binlog from its start again and again: untimed passes first (JIT warm-up), then rounds of the
+ * reads that same binlog from its start again and again: untimed rounds of every path first, until the JIT
+ * compiler is done with them (see {@link #jitShare}), then rounds of the
  * bare Debezium engine with a consumer that does nothing (the ceiling), the whole forwarder delivering to a TCP
  * syslog receiver and a Splunk HEC-compatible receiver with acknowledgements, and its stages apart (each round
  * starting at the next of them, every drain from a collected heap). Each ratio is taken within a round and the
