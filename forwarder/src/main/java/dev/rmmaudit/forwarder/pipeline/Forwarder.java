@@ -138,13 +138,15 @@ public final class Forwarder implements AutoCloseable {
      * (batch.maxEvents) is queued; the others deliver what is queued at once.
      */
     private static Route route(ForwarderConfig config, Sink sink) {
+        Duration maxBatchAge = Duration.ZERO;
+        int fullBatch = Integer.MAX_VALUE;
         for (dev.rmmaudit.forwarder.config.SinkConfig c : config.sinks()) {
             if (c.name().equals(sink.name()) && c instanceof dev.rmmaudit.forwarder.config.HasHttpSettings h) {
-                return new Route(sink, config.select(sink.name()), config.buffer(sink.name()),
-                        h.http().maxBatchAge(), h.http().maxBatchEvents());
+                maxBatchAge = h.http().maxBatchAge();
+                fullBatch = h.http().maxBatchEvents();
             }
         }
-        return new Route(sink, config.select(sink.name()), config.buffer(sink.name()), Duration.ZERO);
+        return new Route(sink, config.select(sink.name()), config.buffer(sink.name()), maxBatchAge, fullBatch);
     }
 
     /** The configured alert rules, or null when rules are off. */
