@@ -286,9 +286,42 @@ public final class EndToEnd {
         System.out.println(busy);
     }
 
+    /** Work that needs a state directory of its own (offsets, schema history, dead letters). */
+    interface InStateDir<T> {
+        T run(Path state) throws Exception;
+    }
+
+    /**
+     * Runs {@code work} in a new temporary directory and deletes it afterwards: a run drains hundreds of times, and
+     * every drain's directory used to be left behind.
+     */
+    static <T> T inStateDir(String prefix, InStateDir<T> work) throws Exception {
+        Path state = Files.createTempDirectory(prefix);
+        try {
+            return work.run(state);
+        } finally {
+            try {
+                deleteTree(state);
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                System.err.println("could not delete " + state + ": " + e); // a leftover, not a failed drain
+            }
+        }
+    }
+
+    static void deleteTree(Path dir) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** The ceiling: the same engine and properties, a consumer that only counts. */
     static Drain raw(LocalServer db, String password, int n) throws Exception {
-        Path state = Files.createTempDirectory("bench-raw");
+        return inStateDir("bench-raw", state -> raw(db, password, n, state));
+    }
+
+    private static Drain raw(LocalServer db, String password, int n, Path state) throws Exception {
         Properties p = DebeziumProperties.of(source(db, password, state, 9001),
                 MappingLoader.load(null).forModule("automate"));
         AtomicLong count = new AtomicLong();
@@ -332,7 +365,11 @@ public final class EndToEnd {
     /** The whole forwarder into both receivers, then (for {@code seconds}) steady writes for latency. */
     private static Result forwarder(LocalServer db, String password, int n, int rate, int seconds, long serverId)
             throws Exception {
-        Path state = Files.createTempDirectory("bench-fwd");
+        return inStateDir("bench-fwd", state -> forwarder(db, password, n, rate, seconds, serverId, state));
+    }
+
+    private static Result forwarder(LocalServer db, String password, int n, int rate, int seconds, long serverId,
+            Path state) throws Exception {
         try (Receivers.Syslog syslog = new Receivers.Syslog(); Receivers.Hec hec = new Receivers.Hec()) {
             List<SinkConfig> sinks = List.of(syslogSink(syslog), hecSink(hec, state));
             ForwarderConfig config = new ForwarderConfig(source(db, password, state, serverId), sinks, null,
@@ -412,7 +449,11 @@ public final class EndToEnd {
     /** The whole forwarder (built-in rules on) into one real sink and its receiver; events/s. */
     static Drain oneSink(LocalServer db, String password, int n, String kind, long serverId)
             throws Exception {
-        Path state = Files.createTempDirectory("bench-one");
+        return inStateDir("bench-one", state -> oneSink(db, password, n, kind, serverId, state));
+    }
+
+    private static Drain oneSink(LocalServer db, String password, int n, String kind, long serverId, Path state)
+            throws Exception {
         try (Receivers.Syslog syslog = new Receivers.Syslog(); Receivers.Hec hec = new Receivers.Hec()) {
             Receivers.Tally tally = kind.equals("syslog") ? syslog.tally : hec.tally;
             SinkConfig sink = kind.equals("syslog") ? syslogSink(syslog) : hecSink(hec, state);
@@ -433,7 +474,11 @@ public final class EndToEnd {
     /** The forwarder up to its sinks (mapping, and the rules when asked), into a sink that only counts. */
     static Drain counted(LocalServer db, String password, int n, boolean rules, long serverId)
             throws Exception {
-        Path state = Files.createTempDirectory("bench-stage");
+        return inStateDir("bench-stage", state -> counted(db, password, n, rules, serverId, state));
+    }
+
+    private static Drain counted(LocalServer db, String password, int n, boolean rules, long serverId, Path state)
+            throws Exception {
         AtomicLong count = new AtomicLong();
         AtomicLong first = new AtomicLong();
         AtomicLong last = new AtomicLong();

@@ -8,6 +8,7 @@ import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.sink.Sink;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,11 +29,12 @@ public final class HecProbe {
                     .targetUserId("3").change("Email", new SecurityEvent.Change("a", "b" + i + "@bench"))
                     .origin(new SecurityEvent.Origin("db:3306", "labtech", "users", "binlog.000001:" + i + ":0")).build());
         }
+        Path dead = Files.createTempFile("d", ".jsonl");
         try (Receivers.Hec hec = new Receivers.Hec()) {
             Sink sink = Sinks.create(new SplunkHecSinkConfig("hec", "json", hec.url(), new Secret("t"), null, "rmm-audit",
                     "rmm:audit:ecs", null, true, Duration.ofMillis(20), Duration.ofMinutes(2), new HttpSettings(
                             Duration.ofSeconds(30), TlsConfig.DEFAULT, Integer.parseInt(args.length > 1 ? args[1] : "1000"), 20_000_000, Duration.ofMillis(50), false, 0,
-                            Duration.ofMillis(100), Duration.ofSeconds(5), Files.createTempFile("d", ".jsonl"))));
+                            Duration.ofMillis(100), Duration.ofSeconds(5), dead)));
             for (int round = 0; round < 8; round++) {
                 long t0 = System.nanoTime();
                 sink.deliver(events);
@@ -40,6 +42,8 @@ public final class HecProbe {
                 System.out.printf("deliver %,d events: %d ms (%,.0f events/s)%n", n, ms, n * 1000.0 / Math.max(ms, 1));
             }
             sink.close();
+        } finally {
+            Files.deleteIfExists(dead);
         }
         System.exit(0);
     }

@@ -1,8 +1,12 @@
 package dev.rmmaudit.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -26,6 +30,32 @@ class EndToEndTest {
     void jitShare_noCpuFiguresAtAll_isNaN() {
         List<EndToEnd.Drain> round = List.of(new EndToEnd.Drain(1000, 5, Map.of()));
         assertTrue(Double.isNaN(EndToEnd.jitShare(round)));
+    }
+
+    @Test
+    void inStateDir_workDone_directoryAndItsFilesAreDeleted() throws Exception {
+        Path[] seen = new Path[1];
+        String out = EndToEnd.inStateDir("bench-test", state -> {
+            seen[0] = state;
+            Files.createDirectories(state.resolve("sub"));
+            Files.writeString(state.resolve("sub/offsets.dat"), "x");
+            return "result";
+        });
+        assertEquals("result", out);
+        assertFalse(Files.exists(seen[0]));
+    }
+
+    @Test
+    void inStateDir_workFails_directoryIsDeletedAndTheFailureKept() {
+        Path[] seen = new Path[1];
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> EndToEnd.inStateDir("bench-test",
+                state -> {
+                    seen[0] = state;
+                    Files.writeString(state.resolve("dead.jsonl"), "x");
+                    throw new IllegalStateException("drain failed");
+                }));
+        assertEquals("drain failed", e.getMessage());
+        assertFalse(Files.exists(seen[0]));
     }
 
     private static EndToEnd.Drain drain(double jit, double total) {

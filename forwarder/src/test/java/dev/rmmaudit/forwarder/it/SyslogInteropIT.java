@@ -85,7 +85,7 @@ class SyslogInteropIT {
                 assertEquals("user-renamed", parts[3]);
                 bodies.add(parts[4]);
             }
-            List<JsonNode> parsed = lognormalize(lognormalizer, bodies);
+            List<JsonNode> parsed = lognormalize(lognormalizer, bodies, dir);
             for (int i = 0; i < HOSTILE.size(); i++) {
                 JsonNode cef = parsed.get(i).get("cef");
                 assertTrue(cef != null, "liblognorm rejected message " + i + ": " + parsed.get(i));
@@ -110,8 +110,8 @@ class SyslogInteropIT {
      * Runs liblognorm's CEF parser over each body. syslog-ng writes a message's own line breaks as they are,
      * but our CEF has none (they are escaped), so each body is one line.
      */
-    private static List<JsonNode> lognormalize(Path tool, List<String> bodies) throws Exception {
-        Path rules = Files.createTempFile("cef", ".rb");
+    private static List<JsonNode> lognormalize(Path tool, List<String> bodies, Path dir) throws Exception {
+        Path rules = dir.resolve("cef.rb");
         Files.writeString(rules, "version=2\nrule=:%cef:cef%\n");
         Process p = new ProcessBuilder(tool.toString(), "-r", rules.toString(), "-e", "json").start();
         p.getOutputStream().write((String.join("\n", bodies) + "\n").getBytes(StandardCharsets.UTF_8));
