@@ -25,10 +25,13 @@ public final class EventMapper {
 
     private final Mappings mappings;
     private final AutomateDirectory directory;
+    /** Each mapping's {@link Plan}; filled here, read-only afterwards (sources map on threads of their own). */
+    private final Map<TableMapping, Plan> plans = new java.util.IdentityHashMap<>();
 
     public EventMapper(Mappings mappings, AutomateDirectory directory) {
         this.mappings = mappings;
         this.directory = directory;
+        mappings.tables().forEach(m -> plans.put(m, new Plan(m)));
         mappings.withRole("automate", "userclasses").ifPresent(m -> directory.superAdminMask(m.superAdminMask()));
     }
 
@@ -42,18 +45,43 @@ public final class EventMapper {
         if (m == null) {
             return List.of();
         }
+        Plan plan = plans.get(m);
         Row row = new Row(m, change);
         List<SecurityEvent> events = new ArrayList<>();
-        for (EventSpec spec : m.events()) {
+        List<EventSpec> specs = m.events();
+        for (int i = 0; i < specs.size(); i++) {
+            EventSpec spec = specs.get(i);
             if (!matchesWhere(spec, row)) {
                 continue;
             }
-            for (Match match : evaluate(spec.when(), row)) {
-                events.add(build(spec, row, match));
+            for (Match match : evaluate(spec.when(), plan.columns[i], plan.secret[i], row)) {
+                events.add(build(spec, plan, row, match));
             }
         }
         update(row);
         return events;
+    }
+
+    /**
+     * What a mapping's event specs read, worked out once instead of for every row: the column behind each
+     * condition (null where it names none) and whether that column is secret, and the events' dataset.
+     */
+    private static final class Plan {
+        final String[] columns;
+        final boolean[] secret;
+        final String dataset;
+
+        Plan(TableMapping m) {
+            List<EventSpec> specs = m.events();
+            columns = new String[specs.size()];
+            secret = new boolean[specs.size()];
+            for (int i = 0; i < columns.length; i++) {
+                String logical = specs.get(i).when().column();
+                columns[i] = logical == null ? null : m.column(logical);
+                secret[i] = columns[i] != null && m.isSecret(columns[i]);
+            }
+            dataset = m.module() + "." + m.table().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private static boolean matchesWhere(EventSpec spec, Row row) {
@@ -88,8 +116,12 @@ public final class EventMapper {
             }
             this.key = Values.text(current().get(m.key()));
             if (m.role().equals("users")) {
-                classesBefore = Values.list(before.get(m.column("classes")));
-                classesAfter = Values.list(after.get(m.column("classes")));
+                String classes = m.column("classes");
+                Object b = before.get(classes);
+                Object a = after.get(classes);
+                classesBefore = Values.list(b);
+                // most updates leave the classes as they were: one list for both (none changes a list)
+                classesAfter = a != null && a.equals(b) ? classesBefore : Values.list(a);
             }
         }
 
@@ -153,9 +185,9 @@ public final class EventMapper {
         }
     }
 
-    private List<Match> evaluate(Condition when, Row r) {
+    /** The matches of one condition; {@code col} is the column it names, {@code secret} whether that is secret. */
+    private List<Match> evaluate(Condition when, String col, boolean secret, Row r) {
         Op op = r.c.op();
-        String col = when.column() == null ? null : r.m.column(when.column());
         switch (when.kind()) {
             case CREATED:
                 return op == Op.CREATE ? List.of(Match.single()) : List.of();
@@ -168,17 +200,21 @@ public final class EventMapper {
         }
         return switch (when.kind()) {
             case BECAME, CEASED -> superAdminFlips(r, when.kind() == Condition.Kind.BECAME);
-            default -> op != Op.UPDATE ? List.of() : updateMatches(when, r, col);
+            default -> op != Op.UPDATE ? List.of() : updateMatches(when, r, col, secret);
         };
     }
 
-    private List<Match> updateMatches(Condition when, Row r, String col) {
-        if (r.m.isSecret(col)) {
+    private List<Match> updateMatches(Condition when, Row r, String col, boolean secret) {
+        if (secret) {
             return when.kind() == Condition.Kind.CHANGED && r.secretsChanged.contains(col.toLowerCase(
                     java.util.Locale.ROOT)) ? List.of(Match.ofChange(col, new Change(REDACTED, REDACTED))) : List.of();
         }
-        Object b = r.before.get(col);
-        Object a = r.after.get(col);
+        // not secret: the row's own images, without the view that hides secret columns
+        Object b = r.c.before().get(col);
+        Object a = r.c.after().get(col);
+        if (a != null && a.equals(b)) {
+            return List.of(); // the same value: no kind of condition matches (most conditions of most updates)
+        }
         boolean matched = switch (when.kind()) {
             case CHANGED -> Values.differ(b, a);
             case ADDED, REMOVED, BITS_CHANGED -> !java.util.Objects.equals(b, a); // equal values: nothing to diff
@@ -274,14 +310,14 @@ public final class EventMapper {
         return out;
     }
 
-    private SecurityEvent build(EventSpec spec, Row r, Match match) {
+    private SecurityEvent build(EventSpec spec, Plan plan, Row r, Match match) {
         RowChange c = r.c;
         SecurityEvent.Builder b = SecurityEvent.builder()
                 .id(EventIds.of(c.server(), c.position(), r.m.module(), r.m.table(), r.key, spec.action(),
                         match.subject()))
                 .time(c.time())
                 .module(r.m.module())
-                .dataset(r.m.module() + "." + r.m.table().toLowerCase(java.util.Locale.ROOT))
+                .dataset(plan.dataset)
                 .action(spec.action())
                 .name(spec.name())
                 .category(spec.category())

@@ -237,6 +237,24 @@ class EventMapperTest {
     }
 
     @Test
+    void map_updateWithEveryValueEqualButNotTheSameObject_producesNothing() {
+        // two reads of the same row, as the binlog's before and after images are: equal values, other objects
+        assertEquals(List.of(), map("users", Op.UPDATE, user("3", "bob", new String("2,")), user("3", "bob",
+                new String("2,"))));
+    }
+
+    @Test
+    void map_emailChangedClassesAsTheyWere_keepsTheUsersGroupsAndFlags() {
+        Map<String, Object> b = user("5", "dave", "3,2,");
+        List<SecurityEvent> e = map("users", Op.UPDATE, b, with(b, "Email", "d@msp.example"));
+        assertEquals(List.of("user-email-changed"), actions(e));
+        assertEquals(List.of("Helpdesk", "Technicians"), e.get(0).targetGroups());
+        assertEquals(Boolean.FALSE, e.get(0).superAdminBefore());
+        assertEquals(Boolean.FALSE, e.get(0).superAdminAfter());
+        assertEquals(List.of("3", "2"), mapper.directory().user("5").classIds());
+    }
+
+    @Test
     void map_unmappedTable_producesNothing() {
         assertEquals(List.of(), map("computers", Op.CREATE, null, Map.of("ComputerID", 1)));
     }
