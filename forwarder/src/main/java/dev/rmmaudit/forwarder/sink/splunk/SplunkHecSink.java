@@ -1,11 +1,11 @@
 package dev.rmmaudit.forwarder.sink.splunk;
 
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.rmmaudit.forwarder.Threads;
 import dev.rmmaudit.forwarder.config.SplunkHecSinkConfig;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
-import dev.rmmaudit.forwarder.encode.JsonText;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Batches;
 import dev.rmmaudit.forwarder.sink.HttpDelivery;
@@ -47,10 +47,38 @@ public final class SplunkHecSink extends HttpSinkBase {
     private final SplunkHecSinkConfig config;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
     private final String channel = UUID.randomUUID().toString();
+    /** The envelope's names, and the values that are the same for every event, JSON-quoted once. */
+    private static final SerializedString N_TIME = new SerializedString("time");
+    private static final SerializedString N_HOST = new SerializedString("host");
+    private static final SerializedString N_SOURCE = new SerializedString("source");
+    private static final SerializedString N_SOURCETYPE = new SerializedString("sourcetype");
+    private static final SerializedString N_INDEX = new SerializedString("index");
+    private static final SerializedString N_EVENT = new SerializedString("event");
+    private static final SerializedString N_FIELDS = new SerializedString("fields");
+    private static final SerializedString N_EVENT_KIND = new SerializedString("event_kind");
+    private static final SerializedString N_EVENT_ACTION = new SerializedString("event_action");
+    private static final SerializedString RMM_AUDIT = new SerializedString("rmm-audit");
+    private final SerializedString host;
+    private final SerializedString source;
+    private final SerializedString sourcetype;
+    private final SerializedString index;
+    /** The last origin server written as host, quoted (no {@code host} configured: one server, as a rule). */
+    private volatile OriginHost lastOrigin = new OriginHost("", new SerializedString(""));
+
+    private record OriginHost(String server, SerializedString quoted) {
+    }
 
     public SplunkHecSink(SplunkHecSinkConfig config) {
         super(config.name(), config.http());
         this.config = config;
+        this.host = quoted(config.host());
+        this.source = quoted(config.source());
+        this.sourcetype = quoted(config.sourcetype());
+        this.index = quoted(config.index());
+    }
+
+    private static SerializedString quoted(String value) {
+        return value == null ? null : new SerializedString(value);
     }
 
     /** This sink's HEC channel (one per sink instance). */
@@ -239,20 +267,29 @@ public final class SplunkHecSink extends HttpSinkBase {
                 JSON.getFactory()._getBufferRecycler());
         try (com.fasterxml.jackson.core.JsonGenerator g = JSON.getFactory().createGenerator(out)) {
             g.writeStartObject();
-            g.writeFieldName("time");
+            g.writeFieldName(N_TIME);
             g.writeNumber(epochSeconds(e.time()));
-            JsonText.stringOrNull(g, "host", config.host() != null ? config.host()
-                    : e.origin() != null ? e.origin().server() : "rmm-audit");
-            JsonText.stringOrNull(g, "source", config.source());
-            JsonText.stringOrNull(g, "sourcetype", config.sourcetype());
-            if (config.index() != null) {
-                g.writeStringField("index", config.index());
+            g.writeFieldName(N_HOST);
+            SerializedString h = host != null ? host : originHost(e);
+            if (h != null) {
+                g.writeString(h);
+            } else {
+                g.writeNull();
             }
-            g.writeFieldName("event");
+            nameValue(g, N_SOURCE, source);
+            nameValue(g, N_SOURCETYPE, sourcetype);
+            if (index != null) {
+                g.writeFieldName(N_INDEX);
+                g.writeString(index);
+            }
+            g.writeFieldName(N_EVENT);
             ecs.write(e, g);
-            g.writeObjectFieldStart("fields");
-            JsonText.stringOrNull(g, "event_kind", e.kind().label());
-            JsonText.stringOrNull(g, "event_action", e.action());
+            g.writeFieldName(N_FIELDS);
+            g.writeStartObject();
+            g.writeFieldName(N_EVENT_KIND);
+            g.writeString(e.kind().label());
+            g.writeFieldName(N_EVENT_ACTION);
+            g.writeString(e.action()); // never null (SecurityEvent)
             g.writeEndObject();
             g.writeEndObject();
         } catch (java.io.IOException x) {
@@ -261,6 +298,33 @@ public final class SplunkHecSink extends HttpSinkBase {
         byte[] bytes = out.toByteArray();
         out.release();
         return bytes;
+    }
+
+    private static void nameValue(com.fasterxml.jackson.core.JsonGenerator g, SerializedString name,
+            SerializedString value) throws java.io.IOException {
+        g.writeFieldName(name);
+        if (value != null) {
+            g.writeString(value);
+        } else {
+            g.writeNull();
+        }
+    }
+
+    /** The event's origin server as host ("rmm-audit" for an event without an origin), quoted once per server. */
+    private SerializedString originHost(SecurityEvent e) {
+        if (e.origin() == null) {
+            return RMM_AUDIT;
+        }
+        String server = e.origin().server();
+        if (server == null) {
+            return null;
+        }
+        OriginHost last = lastOrigin;
+        if (!server.equals(last.server())) {
+            last = new OriginHost(server, new SerializedString(server));
+            lastOrigin = last;
+        }
+        return last.quoted();
     }
 
     /**

@@ -230,6 +230,31 @@ class SplunkHecSinkTest {
         }
     }
 
+    @Test
+    void encode_noHostConfigured_hostIsEachEventsOriginServerAndConstantsAreEscaped() throws Exception {
+        try (SplunkHecSink s = new SplunkHecSink(new SplunkHecSinkConfig("hec", "json", hec.url(), new Secret("t"),
+                null, "src \"quoted\" \\ \u0001", "type/ü", null, false, Duration.ofMillis(50), Duration.ofSeconds(30),
+                HttpSettingsForTests.of(dir.resolve("dead.jsonl"), 10, true, 0)))) {
+            List<String> servers = new ArrayList<>(List.of("a:3306", "b:3306", "a:3306", "c\"}:1"));
+            servers.add(null); // an event without an origin
+            for (String server : servers) {
+                SecurityEvent.Builder b = SecurityEvent.builder().id("x").time(java.time.Instant.ofEpochMilli(1234))
+                        .module("automate").action("user-created");
+                if (server != null) {
+                    b.origin(new SecurityEvent.Origin(server, "labtech", "users", "binlog.000001:4:0"));
+                }
+                SecurityEvent e = b.build();
+                com.fasterxml.jackson.databind.JsonNode n = JSON.readTree(s.encode(e));
+                assertEquals(List.of("time", "host", "source", "sourcetype", "event", "fields"), fieldNames(n));
+                assertEquals(server == null ? "rmm-audit" : server, n.get("host").asText());
+                assertEquals("src \"quoted\" \\ \u0001", n.get("source").asText());
+                assertEquals("type/ü", n.get("sourcetype").asText());
+                assertEquals(e.kind().label(), n.get("fields").get("event_kind").asText());
+                assertEquals("user-created", n.get("fields").get("event_action").asText());
+            }
+        }
+    }
+
     private static List<String> fieldNames(com.fasterxml.jackson.databind.JsonNode n) {
         List<String> out = new ArrayList<>();
         n.fieldNames().forEachRemaining(out::add);
