@@ -55,6 +55,9 @@ final class Frames {
      */
     boolean add(CharSequence message, int maxBytes, Framing framing) {
         int n = message.length();
+        if (n <= maxBytes && addAscii(message, n, framing)) {
+            return false;
+        }
         int length = 0;
         int cut = n;
         for (int i = 0; i < n; i++) {
@@ -83,6 +86,37 @@ final class Frames {
         }
         ends[count++] = size;
         return cut < n;
+    }
+
+    /**
+     * The common case in one pass: a message of ASCII characters only (CEF escapes its own controls), whose
+     * length in bytes is its length in characters. Adds nothing and returns false at the first other character,
+     * for {@link #add} to measure and encode it the general way.
+     */
+    private boolean addAscii(CharSequence message, int n, Framing framing) {
+        ensure(size + 12 + n);
+        byte[] b = bytes;
+        int at = size;
+        if (framing == Framing.OCTET) {
+            at = writeDigits(n, at);
+            b[at++] = ' ';
+        }
+        for (int i = 0; i < n; i++) {
+            char c = message.charAt(i);
+            if (c >= 0x80) {
+                return false; // what was written past size is written over
+            }
+            b[at++] = (byte) c;
+        }
+        if (framing == Framing.NEWLINE) {
+            b[at++] = '\n';
+        }
+        size = at;
+        if (count == ends.length) {
+            ends = java.util.Arrays.copyOf(ends, count * 2);
+        }
+        ends[count++] = size;
+        return true;
     }
 
     /** How frames are told apart on the wire. */

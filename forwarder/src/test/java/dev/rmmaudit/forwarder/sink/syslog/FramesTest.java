@@ -56,6 +56,37 @@ class FramesTest {
     }
 
     @Test
+    void add_asciiMessagesAndOnesTurningNonAsciiLate_everyFramingGivesTheJdksBytesInOrder() {
+        Random r = new Random(7);
+        for (Frames.Framing framing : Frames.Framing.values()) {
+            Frames f = new Frames();
+            java.io.ByteArrayOutputStream want = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < 2_000; i++) {
+                StringBuilder m = new StringBuilder();
+                for (int k = r.nextInt(300); k > 0; k--) {
+                    m.append((char) (0x20 + r.nextInt(0x5f))); // printable ASCII, as CEF lines mostly are
+                }
+                if (r.nextInt(3) == 0) {
+                    m.append(r.nextBoolean() ? "é" : "\ud83d\ude00").append("tail"); // late: after the ASCII run
+                }
+                int max = r.nextInt(4) == 0 ? r.nextInt(300) : 65536;
+                boolean cut = f.add(m, max, framing);
+                byte[] body = expected(m.toString(), max);
+                assertEquals(body.length < m.toString().getBytes(StandardCharsets.UTF_8).length, cut);
+                if (framing == Frames.Framing.OCTET) {
+                    want.writeBytes((body.length + " ").getBytes(StandardCharsets.US_ASCII));
+                }
+                want.writeBytes(body);
+                if (framing == Frames.Framing.NEWLINE) {
+                    want.write('\n');
+                }
+                assertEquals(want.size(), f.end(i), "frame " + i + " ends where its bytes do");
+            }
+            assertArrayEquals(want.toByteArray(), Arrays.copyOf(f.bytes(), f.size()), framing.name());
+        }
+    }
+
+    @Test
     void add_octetCounting_prefixCountsTheBytesNotTheCharacters() {
         Frames f = new Frames();
         f.add("héllo €", 1000, Frames.Framing.OCTET);
