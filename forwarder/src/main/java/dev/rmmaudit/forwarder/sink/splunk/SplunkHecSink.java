@@ -269,13 +269,7 @@ public final class SplunkHecSink extends HttpSinkBase {
             g.writeStartObject();
             g.writeFieldName(N_TIME);
             g.writeNumber(epochSeconds(e.time()));
-            g.writeFieldName(N_HOST);
-            SerializedString h = host != null ? host : originHost(e);
-            if (h != null) {
-                g.writeString(h);
-            } else {
-                g.writeNull();
-            }
+            nameValue(g, N_HOST, host != null ? host : originHost(e));
             nameValue(g, N_SOURCE, source);
             nameValue(g, N_SOURCETYPE, sourcetype);
             if (index != null) {

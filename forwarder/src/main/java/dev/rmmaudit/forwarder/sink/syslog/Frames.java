@@ -77,14 +77,7 @@ final class Frames {
             size = writeDigits(length, size);
             bytes[size++] = ' ';
         }
-        size = encode(message, cut, size);
-        if (framing == Framing.NEWLINE) {
-            bytes[size++] = '\n';
-        }
-        if (count == ends.length) {
-            ends = java.util.Arrays.copyOf(ends, count * 2);
-        }
-        ends[count++] = size;
+        endFrame(encode(message, cut, size), framing);
         return cut < n;
     }
 
@@ -108,15 +101,20 @@ final class Frames {
             }
             b[at++] = (byte) c;
         }
+        endFrame(at, framing);
+        return true;
+    }
+
+    /** Ends the frame whose message was written up to {@code at}: its newline, if framed so, and its end. */
+    private void endFrame(int at, Framing framing) {
         if (framing == Framing.NEWLINE) {
-            b[at++] = '\n';
+            bytes[at++] = '\n';
         }
         size = at;
         if (count == ends.length) {
             ends = java.util.Arrays.copyOf(ends, count * 2);
         }
         ends[count++] = size;
-        return true;
     }
 
     /** How frames are told apart on the wire. */
