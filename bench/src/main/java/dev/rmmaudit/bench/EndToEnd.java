@@ -301,17 +301,9 @@ public final class EndToEnd {
             return work.run(state);
         } finally {
             try {
-                deleteTree(state);
-            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                LocalServer.deleteTree(state);
+            } catch (java.io.UncheckedIOException e) {
                 System.err.println("could not delete " + state + ": " + e); // a leftover, not a failed drain
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws java.io.IOException {
-        try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(p);
             }
         }
     }

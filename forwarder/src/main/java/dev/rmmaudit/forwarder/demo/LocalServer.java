@@ -215,7 +215,8 @@ public final class LocalServer implements ThrowawayDatabase {
         deleteTree(dir);
     }
 
-    static void deleteTree(Path dir) {
+    /** Deletes a directory and everything in it (what cannot be deleted is left); for throwaway directories. */
+    public static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
