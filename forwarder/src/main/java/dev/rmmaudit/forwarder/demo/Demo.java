@@ -56,9 +56,8 @@ public final class Demo {
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
                     state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(),
-                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, sc == null ? null : new ScreenConnectSourceConfig(appData,
-                    appData.resolve("Session.db"), appData.resolve("User.xml"), Duration.ofMillis(200),
-                    state, "end"));
+                    ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, sc == null ? null : ScreenConnectSourceConfig.of(appData,
+                    Duration.ofMillis(200), state, "end"));
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));
                     Connection c = AutomateSample.connect(db, "labtech")) {

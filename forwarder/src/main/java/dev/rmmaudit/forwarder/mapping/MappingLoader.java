@@ -88,6 +88,7 @@ public final class MappingLoader {
         });
         requireRoleColumns(root, role, columns);
         Set<String> secrets = new LinkedHashSet<>(root.stringList("secret"));
+        Set<String> optional = new LinkedHashSet<>(root.stringList("optional"));
         long mask = readMask(root);
         Map<Integer, String> bitNames = new TreeMap<>();
         root.child("bitNames").entries().forEach((bit, node) -> {
@@ -122,7 +123,7 @@ public final class MappingLoader {
             return null;
         }
         return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
-                Map.copyOf(bitNames), fields, List.copyOf(events), labels);
+                Map.copyOf(bitNames), fields, List.copyOf(events), labels, Set.copyOf(optional));
     }
 
     private static Map<String, Map<String, String>> readLabels(ConfigNode n, Set<String> logicalColumns) {

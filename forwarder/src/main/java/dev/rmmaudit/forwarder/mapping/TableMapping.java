@@ -15,6 +15,8 @@ import java.util.Set;
  * @param fields event fields filled from the row: {@code actor}, {@code targetUser}, {@code targetUserId},
  *     {@code sourceAddress}, and {@code attributes.<name>}
  * @param labels names for coded values, by logical column ({@code {result.label}} in a template)
+ * @param optional logical columns (or columns) that some versions of the table lack, and {@code *} when the whole
+ *     table may be absent: their absence is a fact of that layout, logged without a warning
  */
 public record TableMapping(
         String source,
@@ -28,7 +30,8 @@ public record TableMapping(
         Map<Integer, String> bitNames,
         Map<String, Template> fields,
         List<EventSpec> events,
-        Map<String, Map<String, String>> labels) {
+        Map<String, Map<String, String>> labels,
+        Set<String> optional) {
 
     /** Placeholders a condition or the mapping fills, not columns: {@code {class}}, {@code {gained}}, ... */
     static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
@@ -39,6 +42,16 @@ public record TableMapping(
 
     public TableMapping {
         secrets = ColumnSet.of(secrets);
+    }
+
+    /** Whether the whole table may be absent (a layout without it). */
+    public boolean optionalTable() {
+        return optional.contains("*");
+    }
+
+    /** Whether {@code column} (a column or a logical name) may be absent from the table. */
+    public boolean isOptional(String column) {
+        return optional.stream().anyMatch(o -> o.equalsIgnoreCase(column) || column(o).equalsIgnoreCase(column));
     }
 
     /** The column behind a logical name; a name that is not declared is taken as a column name itself. */

@@ -22,7 +22,7 @@ import java.util.Set;
  * restart does not forget them.
  *
  * <p>On changes to ScreenConnect's user file it adds {@value #ADMIN_LOGIN_RECENT}: {@code true} when an
- * administrator (a user whose roles, from the last good User.xml, name an admin role) logged in to ScreenConnect
+ * administrator (a user whose roles, from the last good User.xml and Role.xml, allow Administer) logged in to ScreenConnect
  * within {@link #ADMIN_LOGIN_WINDOW} before the change. A user file changed with no such login is the
  * CVE-2024-1709 pattern: the setup wizard rewrote it without anyone logging in. (Kept in memory: after a restart
  * the first changes read {@code false} until an administrator logs in.)
@@ -35,7 +35,8 @@ public final class DerivedFields {
     private static final String USER_FILE_DATASET = "screenconnect.user.xml";
     /** The event fields {@link #apply} reads. */
     static final Set<String> READS = Set.of("event.dataset", "event.category", "event.outcome",
-            "screenconnect.user.roles", "user.target.name", "user.name", "source.ip");
+            "screenconnect.user.roles", "screenconnect.user.is_administrator", "user.target.name", "user.name",
+            "source.ip");
     static final int MAX_USERS = 100_000;
     static final int MAX_ADDRESSES_PER_USER = 64;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -76,8 +77,7 @@ public final class DerivedFields {
         if (!e.values("event.category").contains("authentication") || !"success".equals(e.first("event.outcome"))) {
             return e;
         }
-        String roles = e.first("screenconnect.user.roles");
-        if (roles != null && roles.toLowerCase(java.util.Locale.ROOT).contains("admin") && e.time() != null
+        if (isAdministrator(e) && e.time() != null
                 && (lastAdminLogin == null || e.time().isAfter(lastAdminLogin))) {
             lastAdminLogin = e.time();
         }
@@ -100,6 +100,19 @@ public final class DerivedFields {
             out = out.with(NEW_SOURCE, Boolean.toString(isNew));
         }
         return out;
+    }
+
+    /**
+     * Whether the user of a login is an administrator: {@code screenconnect.user.is_administrator} (a role that
+     * allows Administer, from Role.xml), or where the event lacks it, a role whose name says admin.
+     */
+    private static boolean isAdministrator(EventView e) {
+        String flag = e.first("screenconnect.user.is_administrator");
+        if (flag != null && !flag.isEmpty()) {
+            return flag.equals("true");
+        }
+        String roles = e.first("screenconnect.user.roles");
+        return roles != null && roles.toLowerCase(java.util.Locale.ROOT).contains("admin");
     }
 
     /** Saves known addresses if they changed (atomically: a crash leaves the old or the new file). */
