@@ -46,8 +46,8 @@ public final class Demo {
         Path appData = state.resolve("ScreenConnect").resolve("App_Data");
         try (ScreenConnectSample sc = screenConnect ? ScreenConnectSample.create(appData) : null) {
             if (sc != null) {
-                narration.println("# sample ScreenConnect App_Data made in " + appData + " (Session.db in WAL mode,"
-                        + " User.xml with admin and alice)");
+                narration.println("# sample ScreenConnect 25.x App_Data made in " + appData + " (Security.db and"
+                        + " Session.db in WAL mode, User.xml with admin and alice, Role.xml, web.config)");
             }
             AutomateSample.load(db, "labtech");
             String password = AutomateSample.createForwarderUser(db, "forwarder");
@@ -91,27 +91,33 @@ public final class Demo {
     /** ScreenConnect's part of the story, written as the service and an attacker would write it. */
     private void playScreenConnect(ScreenConnectSample sc, Forwarder forwarder) throws Exception {
         java.time.Instant now = java.time.Instant.now();
-        step(forwarder, "ScreenConnect: admin logged in two hours ago (password, then the one-time password)", () -> {
-            sc.security(now.minusSeconds(7200), ScreenConnectSample.LOGIN,
-                    ScreenConnectSample.ONE_TIME_PASSWORD_REQUIRED, "admin", "10.0.0.2");
-            sc.security(now.minusSeconds(7190), ScreenConnectSample.LOGIN, ScreenConnectSample.SUCCESS, "admin",
-                    "10.0.0.2");
-        });
-        step(forwarder, "ScreenConnect: six wrong passwords for admin from 198.51.100.7", () -> {
+        step(forwarder, "ScreenConnect (Security.db): admin logged in two hours ago (password, then the one-time"
+                + " password)", () -> {
+                    sc.security(now.minusSeconds(7200), ScreenConnectSample.LOGIN,
+                            ScreenConnectSample.ONE_TIME_PASSWORD_REQUIRED, "admin", "10.0.0.2");
+                    sc.security(now.minusSeconds(7190), ScreenConnectSample.LOGIN, ScreenConnectSample.SUCCESS,
+                            "admin", "10.0.0.2");
+                });
+        step(forwarder, "ScreenConnect (Security.db): six wrong passwords for admin from 2001:db8::66", () -> {
             for (int i = 0; i < 6; i++) {
                 sc.security(now.plusSeconds(i), ScreenConnectSample.LOGIN, ScreenConnectSample.PASSWORD_INVALID,
-                        "admin", "198.51.100.7");
+                        "admin", "2001:db8::66");
             }
         });
-        step(forwarder, "ScreenConnect: alice runs a command on FRONTDESK-PC and hides it from the web UI", () -> {
-            byte[] session = sc.session(now.plusSeconds(10), "Front desk", "alice", "FRONTDESK-PC");
-            sc.connect(now.plusSeconds(10), session, "alice", "10.0.0.4");
-            sc.sessionEvent(now.plusSeconds(11), session, "alice", ScreenConnectSample.RAN_COMMAND,
-                    "powershell -enc SQBFAFgA", ScreenConnectSample.HIDDEN);
-        });
-        step(forwarder, "ScreenConnect: with nobody logged in, the setup-wizard bypass (CVE-2024-1709) adds "
-                + "administrator eviladmin to User.xml", () -> sc.addUser("eviladmin", "eviladmin@evil.example",
-                "Administrator", true));
+        step(forwarder, "ScreenConnect (Session.db): alice runs a command on FRONTDESK-PC, then hides it from the web"
+                + " UI (25.x deletes the row)", () -> {
+                    byte[] session = sc.session(now.plusSeconds(10), "Front desk", "alice", "FRONTDESK-PC");
+                    sc.connect(now.plusSeconds(10), session, "alice", "10.0.0.4");
+                    byte[] ran = sc.sessionEvent(now.plusSeconds(11), session, "alice",
+                            ScreenConnectSample.RAN_COMMAND, "powershell -enc SQBFAFgA", ScreenConnectSample.HIDDEN);
+                    Thread.sleep(600);
+                    sc.deleteSessionEvent(ran);
+                });
+        step(forwarder, "ScreenConnect (User.xml): MFA turned off for alice (her PasswordQuestion emptied)",
+                () -> sc.disableTwoFactor("alice"));
+        step(forwarder, "ScreenConnect (User.xml): the setup-wizard bypass (CVE-2024-1709) resets the user store:"
+                + " admin and alice gone, administrator setupadmin in their place", () -> sc.resetUserStore(
+                "setupadmin", "setupadmin@poc.com"));
     }
 
     private interface Action {

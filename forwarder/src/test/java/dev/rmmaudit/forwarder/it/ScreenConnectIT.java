@@ -13,13 +13,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import dev.rmmaudit.forwarder.testing.ScreenConnectFixtures;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The packaged forwarder on a ScreenConnect App_Data folder while another process writes to Session.db in WAL
- * mode, as the ScreenConnect service does: stopped (SIGTERM) and started again in the middle, it forwards every
- * login attempt exactly once, then the CVE-2024-1709 alert when an administrator appears in User.xml.
+ * The packaged forwarder on a ScreenConnect App_Data folder, in the 25.x layout (logins in Security.db) and the
+ * older one (logins in Session.db), while another process writes to the databases in WAL mode, as the ScreenConnect
+ * service does: stopped (SIGTERM) and started again in the middle, it forwards every login attempt exactly once,
+ * then the CVE-2024-1709 alerts when an administrator appears in User.xml and when the user store is reset; and no
+ * byte it wrote (messages, logs, state, dead letters) holds a password hash or one-time-password key.
  */
 class ScreenConnectIT {
     private static final int LOGINS = 3_000;
@@ -53,10 +57,13 @@ class ScreenConnectIT {
         return out;
     }
 
-    @Test
-    void writerProcessInWalMode_forwarderRestartedMidway_everyLoginOnceThenTheCveAlert() throws Exception {
+    @ParameterizedTest(name = "layout {0}")
+    @ValueSource(strings = {"25.x", "legacy"})
+    void writerProcessInWalMode_forwarderRestartedMidway_everyLoginOnceThenTheCveAlerts(String layout)
+            throws Exception {
         Path appData = dir.resolve("App_Data");
-        assertEquals(0, generator(appData, "create").waitFor());
+        assertEquals(0, (layout.equals("legacy") ? generator(appData, "create", "legacy") : generator(appData,
+                "create")).waitFor());
         try (SyslogReceiver receiver = SyslogReceiver.tcp(0)) {
             Path config = dir.resolve("forwarder.yml");
             Files.writeString(config, """
@@ -102,12 +109,33 @@ class ScreenConnectIT {
                 }
                 assertEquals(1, alerts.size(), "the CVE-2024-1709 pattern alert");
                 assertTrue(alerts.get(0).contains("duser=eviladmin"), alerts.get(0));
-                assertTrue(List.copyOf(receiver.messages()).stream().noneMatch(m -> m.contains("sample-hash")),
-                        "no password hash from User.xml in any message");
+
+                assertEquals(0, generator(appData, "reset").waitFor());
+                List<String> reset = List.of();
+                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (reset.isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                    reset = List.copyOf(receiver.messages()).stream().filter(m -> m.contains(
+                            "act=screenconnect_user_store_reset")).toList();
+                }
+                assertEquals(1, reset.size(), "the user-store reset alert");
+                assertTrue(reset.get(0).contains("setupadmin"), reset.get(0));
+                assertTrue(List.copyOf(receiver.messages()).stream().anyMatch(m -> m.contains("act=user-store-reset")
+                        && m.contains("admin,alice,eviladmin")), "the removed users are named");
             } finally {
                 second.destroy();
                 second.waitFor(60, TimeUnit.SECONDS);
             }
+            Files.writeString(dir.resolve("messages.txt"), String.join("\n", List.copyOf(receiver.messages())));
+            for (Path written : List.of(dir.resolve("state"), dir.resolve("first.log"), dir.resolve("second.log"),
+                    dir.resolve("messages.txt"))) {
+                assertEquals(List.of(), ScreenConnectFixtures.filesWithSecrets(written),
+                        "no hash or OTP key in what the forwarder wrote");
+            }
+            String log = Files.readString(dir.resolve("first.log"));
+            assertTrue(log.contains(layout.equals("legacy") ? "the older layout" : "the 25.x layout"), log);
+            assertTrue(log.contains(layout.equals("legacy") ? "Session.db: login, logout and password events"
+                    : "Security.db: login, logout and password events"), log);
         }
     }
 }

@@ -339,11 +339,13 @@ public final class ScreenConnectSource implements AutoCloseable {
         }
         long moved = t.rowidOf(anchor);
         long to = moved >= 0 ? moved : Math.max(0, Math.min(pos, t.maxRowid()) - BATCH);
-        LOG.warn("{}: the row after which {} was read {}; reading again from rowid {} (rows already sent are"
-                + " recognised by {})", t.db().file(), t.name(), moved >= 0 ? "moved from rowid " + pos + " to " + moved
-                : "is gone", to, t.key());
         if (moved >= 0) {
+            LOG.warn("{}: the rows of {} were renumbered (the last one read moved from rowid {} to {}); reading on"
+                    + " from there", t.db().file(), t.name(), pos, moved);
             renumbered.add(t.id()); // the next deletion check compares the whole table by key
+        } else {
+            LOG.info("{}: the last row of {} read is gone; reading again from rowid {} (rows already sent are"
+                    + " recognised by {})", t.db().file(), t.name(), to, t.key());
         }
         positions.put(t.id(), to);
         anchors.put(t.id(), t.keyAt(to));
