@@ -17,13 +17,23 @@ import org.sqlite.SQLiteOpenMode;
  * connection needs read access to the database and to both of them while they exist; since SQLite 3.22 it no
  * longer needs to write the {@code -shm} file. When the service is stopped they are removed, and a reader that
  * may not create files in the folder opens the database as it is on disk ({@code immutable}: nothing is writing
- * it then).
+ * it then); {@link SqliteFile#refresh} opens it again once the service writes.
  */
 final class ReadOnlyAccess {
     private ReadOnlyAccess() {
     }
 
-    static Connection open(Path file) throws SQLException {
+    /** An open connection, and whether it reads the file as immutable (nothing was writing it then). */
+    record Opened(Connection connection, boolean immutable) {
+    }
+
+    static Opened open(Path file) throws SQLException {
+        Path folder = file.toAbsolutePath().getParent();
+        if (!Files.exists(file) && folder != null && Files.isDirectory(folder)
+                && !(Files.isReadable(folder) && Files.isExecutable(folder))) {
+            throw new SQLException("cannot read " + file + ": the forwarder's account may not list " + folder
+                    + " (Windows: Read and List folder contents on it for the service account; Unix: r and x)");
+        }
         if (!Files.exists(file)) {
             throw new SQLException("cannot read " + file + ": it does not exist (check source.appData, or the"
                     + " file's own key in the source's configuration)");
@@ -35,9 +45,9 @@ final class ReadOnlyAccess {
             }
         }
         boolean walPresent = Files.exists(sibling(file, "-wal")) || Files.exists(sibling(file, "-shm"));
-        boolean folderWritable = Files.isWritable(file.toAbsolutePath().getParent());
-        String url = !walPresent && !folderWritable ? "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath()
-                + "?immutable=1" : "jdbc:sqlite:" + file;
+        boolean immutable = !walPresent && !Files.isWritable(folder);
+        String url = immutable ? "jdbc:sqlite:file:" + file.toAbsolutePath().toUri().getRawPath() + "?immutable=1"
+                : "jdbc:sqlite:" + file;
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         config.setOpenMode(SQLiteOpenMode.READONLY);
@@ -52,7 +62,7 @@ final class ReadOnlyAccess {
                     + " beside it: the forwarder's account needs Read on all three, and, while the ScreenConnect"
                     + " service has them open, nothing more", e);
         }
-        return c;
+        return new Opened(c, immutable);
     }
 
     static Path sibling(Path file, String suffix) {

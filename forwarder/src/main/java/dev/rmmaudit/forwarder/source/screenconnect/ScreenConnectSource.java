@@ -318,6 +318,9 @@ public final class ScreenConnectSource implements AutoCloseable {
 
     /** Runs one round now (tests, and the loop): every table's new rows and deletions, then the files. */
     void pollOnce(ChangeHandler handler) throws SQLException, IOException, InterruptedException {
+        for (SqliteFile db : databases) {
+            db.refresh();
+        }
         for (SourceTable t : tables) {
             realign(t);
             readNewRows(handler, t);

@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * One of ScreenConnect's SQLite databases ({@code Session.db}, {@code Security.db}), read without ever holding
@@ -29,11 +27,47 @@ final class SqliteFile implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteFile.class);
 
     private final Path file;
-    private final Connection connection;
+    private Connection connection;
+    private boolean immutable;
+    private java.nio.file.attribute.FileTime modified;
 
     SqliteFile(Path file) throws SQLException {
         this.file = file;
-        this.connection = ReadOnlyAccess.open(file);
+        connect();
+        if (immutable) {
+            LOG.info("{}: no write-ahead log beside it and no right to create one (the service is stopped): read as"
+                    + " it lies on disk, and opened again when the service writes", file);
+        }
+    }
+
+    private void connect() throws SQLException {
+        ReadOnlyAccess.Opened o = ReadOnlyAccess.open(file);
+        connection = o.connection();
+        immutable = o.immutable();
+        modified = lastModified();
+    }
+
+    private java.nio.file.attribute.FileTime lastModified() {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Opens the file again when it was opened as immutable (the service was stopped) and the service has written
+     * since: its write-ahead log appeared, or the file changed. A normal connection sees every change by itself.
+     */
+    void refresh() throws SQLException {
+        if (!immutable || (!Files.exists(ReadOnlyAccess.sibling(file, "-wal"))
+                && java.util.Objects.equals(modified, lastModified()))) {
+            return;
+        }
+        close();
+        connect();
+        LOG.info("{} changed while opened as it lay on disk (immutable); opened again{}", file,
+                immutable ? "" : " with its write-ahead log");
     }
 
     Path file() {
