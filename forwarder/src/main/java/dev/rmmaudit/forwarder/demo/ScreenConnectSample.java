@@ -122,8 +122,11 @@ public final class ScreenConnectSample implements AutoCloseable {
      * The generator: {@code DIR create [legacy]} makes a sample App_Data with a working day of history, {@code DIR
      * logins N [pauseMs]} appends N login attempts (every fourth one fails; a pause after each, if given),
      * {@code DIR attack} adds a never-logged-in administrator to User.xml, {@code DIR reset} rewrites User.xml with
-     * one new administrator and nobody else (both CVE-2024-1709). Run by {@code samples/screenconnect/generate} and
-     * by the tests as a separate process writing while the forwarder reads.
+     * one new administrator and nobody else (both CVE-2024-1709), {@code mfa-off NAME} turns a user's MFA off,
+     * {@code audit LEVEL} sets web.config's AuditLevel, {@code hide} runs a command and hides it from the web UI,
+     * {@code old} writes a login 200 days old and a session 40 days old, {@code purge DAYS} deletes what is older
+     * (the maintenance plan). Run by {@code samples/screenconnect/generate} and by the tests as a separate process
+     * writing while the forwarder reads.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -163,8 +166,36 @@ public final class ScreenConnectSample implements AutoCloseable {
                     s.resetUserStore("setupadmin", "setupadmin@poc.com");
                 }
             }
+            case "mfa-off" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.disableTwoFactor(args[2]);
+                }
+            }
+            case "audit" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.setAuditLevel(args[2]);
+                }
+            }
+            case "hide" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.commandHidden(Instant.now(), "cmd.exe /c net user backdoor /add");
+                }
+            }
+            case "old" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.security(Instant.now().minus(java.time.Duration.ofDays(200)), LOGIN, SUCCESS, "old-login",
+                            "10.0.0.9");
+                    s.session(Instant.now().minus(java.time.Duration.ofDays(40)), "Old", "bob", "OLD-PC");
+                }
+            }
+            case "purge" -> {
+                try (ScreenConnectSample s = open(dir)) {
+                    s.purge(Instant.now().minus(java.time.Duration.ofDays(Long.parseLong(args[2]))));
+                }
+            }
             default -> {
-                System.err.println("unknown action " + args[1] + "; use create, logins N, attack or reset");
+                System.err.println("unknown action " + args[1] + "; use create, logins N, attack, reset, mfa-off NAME,"
+                        + " audit LEVEL, hide, old or purge DAYS");
                 System.exit(2);
             }
         }
@@ -286,6 +317,19 @@ public final class ScreenConnectSample implements AutoCloseable {
         insert(session, "INSERT INTO SessionEvent (SessionID, EventID, EventType, Host, Time, Data)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", sessionId, id, type, host, ticks(at), data);
         return id;
+    }
+
+    /**
+     * Runs {@code command} in a new session and hides it from the web UI as the layout does: flagged with
+     * EventAttributes (older) or, a moment later, its row deleted (25.x).
+     */
+    public void commandHidden(Instant at, String command) throws SQLException, InterruptedException {
+        byte[] s = session(at, "Front desk", "alice", "FRONTDESK-PC");
+        byte[] ran = sessionEvent(at.plusSeconds(1), s, "alice", RAN_COMMAND, command, HIDDEN);
+        if (!legacy) {
+            Thread.sleep(1_500); // read first, then gone
+            deleteSessionEvent(ran);
+        }
     }
 
     /** Deletes a session event, as a 25.x user hiding it from the web UI does. */

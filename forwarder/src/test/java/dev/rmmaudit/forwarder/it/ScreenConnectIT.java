@@ -45,6 +45,20 @@ class ScreenConnectIT {
                 .redirectOutput(dir.resolve(log).toFile()).start();
     }
 
+    /** The messages holding {@code text}, once at least {@code n} arrived (or after 30 s). */
+    private static List<String> await(SyslogReceiver r, String text, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> found = List.of();
+        do {
+            found = List.copyOf(r.messages()).stream().filter(m -> m.contains(text)).toList();
+            if (found.size() >= n) {
+                return found;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return found;
+    }
+
     private static Map<String, Integer> logins(SyslogReceiver r) {
         Map<String, Integer> out = new HashMap<>();
         for (String m : List.copyOf(r.messages())) {
@@ -100,24 +114,28 @@ class ScreenConnectIT {
                         + beforeRestart);
 
                 assertEquals(0, generator(appData, "attack").waitFor());
-                List<String> alerts = List.of();
-                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (alerts.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                    alerts = List.copyOf(receiver.messages()).stream().filter(m -> m.contains(
-                            "act=screenconnect_user_created_without_admin_login")).toList();
-                }
+                List<String> alerts = await(receiver, "act=screenconnect_user_created_without_admin_login", 1);
                 assertEquals(1, alerts.size(), "the CVE-2024-1709 pattern alert");
                 assertTrue(alerts.get(0).contains("duser=eviladmin"), alerts.get(0));
 
+                assertEquals(0, generator(appData, "mfa-off", "alice").waitFor());
+                assertEquals(1, await(receiver, "act=screenconnect_two_factor_disabled", 1).size(), "MFA removed");
+                assertEquals(0, generator(appData, "audit", "Basic").waitFor());
+                assertEquals(1, await(receiver, "act=screenconnect_audit_level_lowered", 1).size());
+                assertEquals(0, generator(appData, "hide").waitFor());
+                assertEquals(1, await(receiver, layout.equals("legacy") ? "act=screenconnect_hidden_session_event"
+                        : "act=session-history-deleted", 1).size(), "the hidden command");
+                int evidence = await(receiver, "act=evidence_removal", layout.equals("legacy") ? 0 : 1).size();
+                assertEquals(0, generator(appData, "old").waitFor());
+                await(receiver, "duser=old-login", 1);
+                assertEquals(0, generator(appData, "purge", "30").waitFor()); // the maintenance plan's run
+                Thread.sleep(1_000); // ten polls
+                assertEquals(evidence, await(receiver, "act=evidence_removal", evidence).size(),
+                        "the routine purge raises nothing");
+                assertTrue(Files.readString(dir.resolve("second.log")).contains("removed by ScreenConnect's maintenance"));
+
                 assertEquals(0, generator(appData, "reset").waitFor());
-                List<String> reset = List.of();
-                deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (reset.isEmpty() && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                    reset = List.copyOf(receiver.messages()).stream().filter(m -> m.contains(
-                            "act=screenconnect_user_store_reset")).toList();
-                }
+                List<String> reset = await(receiver, "act=screenconnect_user_store_reset", 1);
                 assertEquals(1, reset.size(), "the user-store reset alert");
                 assertTrue(reset.get(0).contains("setupadmin"), reset.get(0));
                 assertTrue(List.copyOf(receiver.messages()).stream().anyMatch(m -> m.contains("act=user-store-reset")
