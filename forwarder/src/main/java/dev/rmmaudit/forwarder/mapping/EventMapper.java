@@ -200,6 +200,7 @@ public final class EventMapper {
         }
         return switch (when.kind()) {
             case BECAME, CEASED -> superAdminFlips(r, when.kind() == Condition.Kind.BECAME);
+            case ADVANCED_ALONE, CHANGED_BESIDES -> op != Op.UPDATE ? List.of() : wholeRowMatches(when, r, col);
             default -> op != Op.UPDATE ? List.of() : updateMatches(when, r, col, secret);
         };
     }
@@ -234,18 +235,59 @@ public final class EventMapper {
         };
     }
 
+    /**
+     * {@code advancedAlone}: {@code col} moved forward and is the one column that changed. {@code changedBesides}:
+     * other columns changed too (or instead), named in {@code {columns}}; secret ones by name only.
+     */
+    private static List<Match> wholeRowMatches(Condition when, Row r, String col) {
+        java.util.Set<String> names = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+        names.addAll(r.c.before().keySet());
+        names.addAll(r.c.after().keySet());
+        List<String> changed = new ArrayList<>();
+        boolean self = false;
+        for (String n : names) {
+            if (Values.differ(r.c.before().get(n), r.c.after().get(n))) {
+                if (n.equalsIgnoreCase(col)) {
+                    self = true;
+                } else {
+                    changed.add(n);
+                }
+            }
+        }
+        if (when.kind() == Condition.Kind.ADVANCED_ALONE) {
+            Object b = r.c.before().get(col);
+            Object a = r.c.after().get(col);
+            boolean forward = a != null && (b == null || Values.compare(a, b) > 0);
+            return self && forward && changed.isEmpty() ? List.of(Match.ofChange(col, new Change(Values.text(r.c.before()
+                    .get(col)), Values.text(r.c.after().get(col))))) : List.of();
+        }
+        if (changed.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Change> changes = new LinkedHashMap<>();
+        for (String n : changed) {
+            changes.put(n, r.m.isSecret(n) ? new Change(REDACTED, REDACTED) : new Change(Values.text(r.c.before()
+                    .get(n)), Values.text(r.c.after().get(n))));
+        }
+        return List.of(new Match("", ordered("columns", String.join(", ", changed)), changes, Map.of(), null, null,
+                null));
+    }
+
     private List<Match> listMatches(Row r, String col, Change change, boolean added) {
         List<String> from = Values.list(r.before.get(col));
         List<String> to = Values.list(r.after.get(col));
         List<String> diff = new ArrayList<>(added ? to : from);
         diff.removeAll(added ? from : to);
         List<Match> out = new ArrayList<>();
-        boolean classes = r.m.role().equals("users");
+        boolean classes = r.m.role().equals("users") && col.equalsIgnoreCase(r.m.column("classes"));
         for (String id : diff) {
             // Automate's lists hold class ids, named from the directory; other lists (roles) name themselves.
             String name = classes ? directory.className(id) : id;
+            // a list of groups (classes, ScreenConnect roles) names the target group; another list of a user's
+            // (Automate's client-access list) leaves the user's classes as the groups
+            List<String> groups = classes || !r.m.role().equals("users") ? List.of(name) : null;
             out.add(new Match(id, ordered("class", name, "classId", id, "item", id), Map.of(col, change),
-                    classes ? ordered("class.id", id, "class.name", name) : Map.of(), null, List.of(name), null));
+                    classes ? ordered("class.id", id, "class.name", name) : Map.of(), null, groups, null));
         }
         return out;
     }
@@ -302,7 +344,7 @@ public final class EventMapper {
             if (was != is && is == became) {
                 out.add(new Match(u.id(), ordered("user", nullToEmpty(u.name()), "userId", u.id(), "class",
                         nullToEmpty(className), "classId", nullToEmpty(classId)), Map.of(column, new Change(
-                        Long.toString(permsBefore), Long.toString(permsAfter))), ordered("class.id",
+                        Long.toUnsignedString(permsBefore), Long.toUnsignedString(permsAfter))), ordered("class.id",
                         nullToEmpty(classId), "super_admin.via", nullToEmpty(className)), u,
                         directory.classNames(u.classIds()), new Boolean[] {was, is}));
             }

@@ -35,7 +35,7 @@ public record TableMapping(
 
     /** Placeholders a condition or the mapping fills, not columns: {@code {class}}, {@code {gained}}, ... */
     static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
-            "lost", "table", "action");
+            "lost", "table", "action", "columns");
 
     static final java.util.Set<String> FIELD_KEYS = java.util.Set.of("actor", "targetUser", "targetUserId",
             "sourceAddress");
@@ -107,6 +107,11 @@ public record TableMapping(
         ordered.add(key);
         read.stream().filter(c -> !c.equalsIgnoreCase(key)).forEach(ordered::add);
         return java.util.Collections.unmodifiableSet(ordered);
+    }
+
+    /** Whether a condition compares whole rows ({@code advancedAlone}, {@code changedBesides}): capture every column. */
+    public boolean capturesAllColumns() {
+        return events.stream().anyMatch(e -> e.when().readsWholeRow());
     }
 
     /** Whether {@code column} is a secret column, in any case. */

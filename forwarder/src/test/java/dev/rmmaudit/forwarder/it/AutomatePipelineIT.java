@@ -57,6 +57,13 @@ class AutomatePipelineIT {
         assertEquals("2", e.get(0).get("duid"));
         assertEquals("Admins", e.get(0).get("cs1"));
         assertEquals(List.of("CEF:0", "ConnectWise", "Automate"), e.get(0).header().subList(0, 3));
+
+        // Last_Date is also "last modified": an edit of a column no event names moves it, and is no login
+        f.expect(0, "UPDATE users SET Last_Date = '2026-11-21 08:02:00', TicketLevel = TicketLevel + 1"
+                + " WHERE Name = 'alice'");
+        e = f.expect(1, "UPDATE users SET Last_Date = '2026-11-21 08:03:00', Flags = Flags | 1 WHERE Name = 'alice'");
+        assertEquals("user-flags-changed", e.get(0).get("act"), "an edit that moves Last_Date is the edit");
+        assertTrue(e.get(0).get("msg").contains("turned on WebAccess"), e.get(0).get("msg"));
     }
 
     @Test

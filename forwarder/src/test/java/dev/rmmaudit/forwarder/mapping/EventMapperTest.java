@@ -294,4 +294,57 @@ class EventMapperTest {
         Map<String, Object> b = user("5", "dave", "3,2,");
         assertEquals(List.of(), actions(map("users", Op.UPDATE, b, with(b, "ClientID", "2,3"))));
     }
+
+    @Test
+    void map_lastDateMovedAlone_isALoginButWithAnEditItIsNot() {
+        Map<String, Object> b = user("3", "bob", "2,");
+        Map<String, Object> login = with(b, "Last_Date", LocalDateTime.parse("2026-11-21T09:00:00"));
+        assertEquals(List.of("user-login"), actions(map("users", Op.UPDATE, b, login)));
+        Map<String, Object> edit = with(with(b, "Last_Date", LocalDateTime.parse("2026-11-21T09:00:00")),
+                "TicketLevel", 3);
+        assertEquals(List.of(), actions(map("users", Op.UPDATE, b, edit)),
+                "Last_Date is also 'last modified': an edit of a column no event names is no login");
+        Map<String, Object> renamed = with(with(b, "Last_Date", LocalDateTime.parse("2026-11-21T09:00:00")),
+                "Name", "robert");
+        assertEquals(List.of("user-renamed"), actions(map("users", Op.UPDATE, b, renamed)));
+    }
+
+    @Test
+    void map_permissionsChanged_isClientAccessNeverSuperAdmin() {
+        Map<String, Object> b = with(user("3", "bob", "2,"), "Permissions", "0,");
+        List<SecurityEvent> e = map("users", Op.UPDATE, b, with(b, "Permissions", "0,12,"));
+        assertEquals(List.of("user-client-access-added"), actions(e));
+        assertEquals("Automate user bob given access to client 12", e.get(0).message());
+        assertEquals(Boolean.FALSE, e.get(0).superAdminAfter(), "the client list makes nobody SuperAdmin");
+        assertEquals(List.of("user-client-access-removed"), actions(map("users", Op.UPDATE, with(b, "Permissions",
+                "0,12,"), with(b, "Permissions", "12,"))));
+    }
+
+    @Test
+    void map_flagsWebAccessAndTunnel_areNamedWhenTurnedOnOrOff() {
+        Map<String, Object> b = with(user("3", "bob", "2,"), "Flags", 0);
+        List<SecurityEvent> on = map("users", Op.UPDATE, b, with(b, "Flags", 3));
+        assertEquals(List.of("user-flags-changed"), actions(on));
+        assertEquals("Flags of Automate user bob changed: turned on WebAccess,HttpTunnel, turned off none",
+                on.get(0).message());
+        List<SecurityEvent> off = map("users", Op.UPDATE, with(b, "Flags", 3), with(b, "Flags", 1));
+        assertEquals("Flags of Automate user bob changed: turned on none, turned off HttpTunnel", off.get(0).message());
+    }
+
+    @Test
+    void map_classWithEveryBitOfUnsigned64_isSuperAdminWithTheValueAsMySqlShowsIt() {
+        Map<String, Object> b = new HashMap<>(Map.of("ClassID", 3, "Name", "Helpdesk", "Permissions",
+                new java.math.BigDecimal("6"), "PermissionsHigh", new java.math.BigDecimal("0")));
+        Map<String, Object> a = new HashMap<>(b);
+        a.put("Permissions", new java.math.BigDecimal("18446744073709551615"));
+        a.put("PermissionsHigh", new java.math.BigDecimal("18446744073709551615"));
+        List<SecurityEvent> e = map("userclasses", Op.UPDATE, b, a);
+        assertEquals(List.of("class-permissions-changed", "class-plugin-permissions-changed", "user-superadmin-granted",
+                "user-superadmin-granted"), actions(e));
+        SecurityEvent granted = e.get(2);
+        String cef = dev.rmmaudit.forwarder.encode.Encoder.forFormat("cef").encode(granted);
+        assertTrue(cef.contains("18446744073709551615"), cef);
+        assertFalse(cef.contains("=-1 ") || cef.contains("-1,") || cef.contains("to=-1"), cef);
+        assertTrue(e.get(1).message().contains("from 0 to 18446744073709551615"), e.get(1).message());
+    }
 }

@@ -97,8 +97,9 @@ class MappingLoaderTest {
     @Test
     void mappedColumns_builtInUsers_areTheColumnsItReads() {
         TableMapping m = MappingLoader.load(null).find("automate", "users").orElseThrow();
-        assertEquals(java.util.Set.of("UserID", "Name", "Email", "ClientID", "Secondary", "Permissions", "AuditLevel",
-                "Last_Date", "Password"), m.mappedColumns());
+        assertEquals(java.util.Set.of("UserID", "Name", "Email", "ClientID", "Secondary", "Permissions", "Flags",
+                "AuditLevel", "Last_Date", "Password"), m.mappedColumns());
+        assertTrue(m.capturesAllColumns(), "a login is Last_Date moving alone: every column is compared");
     }
 
     @Test

@@ -130,8 +130,13 @@ public final class AutomateSource implements AutoCloseable {
             return;
         }
         for (TableMapping t : tables) {
-            LOG.info("table {}: capturing columns {} (where the table has them); the others are neither "
-                    + "converted nor kept", t.table(), String.join(", ", t.capturedColumns()));
+            if (t.capturesAllColumns()) {
+                LOG.info("table {}: capturing every column ({} compares whole rows; secret ones are masked at once)",
+                        t.table(), t.source());
+            } else {
+                LOG.info("table {}: capturing columns {} (where the table has them); the others are neither "
+                        + "converted nor kept", t.table(), String.join(", ", t.capturedColumns()));
+            }
         }
     }
 

@@ -98,6 +98,10 @@ public final class DebeziumProperties {
             if (columns.stream().anyMatch(col -> col.contains(","))) {
                 return null;
             }
+            if (t.capturesAllColumns()) {
+                out.add("(?i)" + quote(database) + "\\." + quote(t.table()) + "\\..*");
+                continue;
+            }
             // matched as database.table.column, without case as MySQL and MariaDB match column names
             out.add("(?i)" + quote(database) + "\\." + quote(t.table()) + "\\.(" + columns.stream()
                     .map(DebeziumProperties::quote).collect(Collectors.joining("|")) + ")");

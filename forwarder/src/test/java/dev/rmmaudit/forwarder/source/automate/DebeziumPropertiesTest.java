@@ -44,18 +44,20 @@ class DebeziumPropertiesTest {
     }
 
     @Test
-    void of_defaults_captureOnlyTheColumnsTheMappingsRead_withoutCase() {
+    void of_defaults_captureTheColumnsTheMappingsRead_withoutCase_andWholeRowsOfUsers() {
         String list = of(Map.of()).getProperty("column.include.list");
         java.util.List<java.util.regex.Pattern> patterns = java.util.Arrays.stream(list.split(","))
                 .map(java.util.regex.Pattern::compile).toList();
         java.util.function.Predicate<String> captured = col -> patterns.stream().anyMatch(p -> p.matcher(col)
                 .matches());
         for (String col : new String[] {"labtech.users.UserID", "labtech.users.email", "LABTECH.USERS.PASSWORD",
-                "labtech.users.Last_Date", "labtech.userclasses.Permissions"}) {
+                "labtech.users.Last_Date", "labtech.userclasses.Permissions", "labtech.userclasses.PermissionsHigh",
+                // users: a login is Last_Date moving alone, so every column is compared
+                "labtech.users.OpenTickets", "labtech.users.MfaSecret"}) {
             assertTrue(captured.test(col), col + " in " + list);
         }
-        for (String col : new String[] {"labtech.users.OpenTickets", "labtech.users.MfaSecret",
-                "labtech.users.Emails", "other.users.Email", "labtech.users2.Email", "labtech.userclasses.Flags"}) {
+        for (String col : new String[] {"other.users.Email", "labtech.users2.Email", "labtech.userclasses.Flags",
+                "labtech.userclasses.Description", "labtech.h_scripts.Parameters"}) {
             assertTrue(!captured.test(col), col + " not in " + list);
         }
     }
