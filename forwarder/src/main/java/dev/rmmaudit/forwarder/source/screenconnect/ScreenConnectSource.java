@@ -71,6 +71,7 @@ public final class ScreenConnectSource implements AutoCloseable {
     private final Map<String, String> anchors = new TreeMap<>();
     private final Map<String, RecentRows> recent = new HashMap<>();
     private final Set<String> renumbered = new java.util.HashSet<>();
+    private boolean warnedNoRoles;
     private final List<SqliteFile> databases = new ArrayList<>();
     private List<SourceTable> tables = List.of();
     private WatchedFile users;
@@ -623,20 +624,28 @@ public final class ScreenConnectSource implements AutoCloseable {
      */
     private Map<String, Map<String, Object>> withAdministrators(Map<String, Map<String, Object>> userRows) {
         Map<String, String> adminRoles = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        if (roles.rows != null) {
+        boolean known = roles.rows != null && !(roles.rows.isEmpty() && !Files.exists(roles.path));
+        if (known) {
             roles.rows.values().forEach(r -> {
                 if ("true".equals(r.get("IsAdministrator"))) {
                     adminRoles.put(r.get("Name").toString(), r.get("Name").toString());
                 }
             });
+        } else if (!warnedNoRoles) {
+            warnedNoRoles = true;
+            LOG.warn("{} cannot be read: roles whose name says 'admin' are taken as administrator roles until it"
+                    + " can", roles.path);
         }
         return WatchedFile.derived(userRows, row -> {
             Map<String, Object> out = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             out.putAll(row);
             List<String> via = new ArrayList<>();
             for (String role : String.valueOf(row.getOrDefault("Roles", "")).split(",")) {
-                if (adminRoles.containsKey(role.trim())) {
-                    via.add(adminRoles.get(role.trim()));
+                String r = role.trim();
+                if (adminRoles.containsKey(r)) {
+                    via.add(adminRoles.get(r));
+                } else if (!known && r.toLowerCase(Locale.ROOT).contains("admin")) {
+                    via.add(r);
                 }
             }
             out.put("IsAdministrator", Boolean.toString(!via.isEmpty()));

@@ -423,6 +423,33 @@ class ScreenConnectSourceTest {
             RowChange c = got.of("web.config").get(0);
             assertEquals("Extended", c.before().get("Value"));
             assertEquals("Basic", c.after().get("Value"));
+            Path web = ScreenConnectSample.webConfig(appData());
+            Files.writeString(web, Files.readString(web).replace("key=\"IsSetup\" value=\"True\"",
+                    "key=\"IsSetup\" value=\"False\"").replace("</appSettings>",
+                    "<add key=\"SmtpPassword\" value=\"not-for-the-state\" /></appSettings>"));
+            source.pollOnce(got);
+            RowChange setup = got.of("web.config").get(1);
+            assertEquals("IsSetup", setup.after().get("Key"));
+            assertEquals("False", setup.after().get("Value"));
+            assertEquals(2, got.of("web.config").size(), "a setting not about audit, setup or lockout is not read");
+            assertFalse(Files.readString(dir.resolve("state").resolve("screenconnect-state.json"))
+                    .contains("not-for-the-state"));
+        }
+    }
+
+    @Test
+    void pollFiles_noRoleFile_rolesNamedAdminCountAsAdministrators() throws Exception {
+        try (ScreenConnectSample sample = ScreenConnectSample.create(appData());
+                ScreenConnectSource source = source("end")) {
+            Files.delete(appData().resolve("Role.xml"));
+            source.open();
+            sample.addUser("eve", "eve@msp.example", "Administrators", false);
+            sample.addUser("tom", "tom@msp.example", "Technicians", false);
+            Collector got = new Collector();
+            source.pollOnce(got);
+            List<RowChange> users = got.of("User.xml");
+            assertEquals("true", users.get(0).after().get("IsAdministrator"));
+            assertEquals("false", users.get(1).after().get("IsAdministrator"));
         }
     }
 
