@@ -6,6 +6,7 @@ final class ExitCodes {
     static final int FAILED = 1;
     static final int INVALID = 2;
     static final int NO_DATABASE = 3;
+    static final int CHECK_FAILED = 4;
 
     private ExitCodes() {
     }

@@ -9,18 +9,20 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Forwards ConnectWise Automate logins and user/permission changes to a SIEM as CEF or ECS JSON.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, RulesCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, CheckCommand.class, DemoCommand.class,
+            RulesCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
             "1:the forwarder stopped on an error (database, sink, I/O)",
             "2:the command line or the configuration is invalid",
-            "3:demo: no database server could be found or started"},
+            "3:demo: no database server could be found or started",
+            "4:check: a check failed (each with its remedy)"},
         footerHeading = "%nExamples:%n",
         footer = {
             "  forwarder demo                          # a throwaway database and a scripted story",
             "  forwarder validate --config forwarder.yml",
+            "  forwarder check --config forwarder.yml    # the server, the account and the sinks, read-only",
             "  forwarder run --config forwarder.yml",
             "  forwarder rules test --events samples/rules/benign-day.jsonl"})
 public final class Main {

@@ -29,10 +29,17 @@ public final class FakeElastic implements AutoCloseable {
     /** The next this-many items, whatever their id, get one 429 each. */
     public final AtomicInteger next429Items = new AtomicInteger();
     public volatile String auth;
+    /** The Authorization header {@code GET /} accepts; null accepts any. */
+    public volatile String requiredAuth;
 
     public FakeElastic(String dataStream) throws IOException {
         http = new FakeHttp();
         http.server.createContext("/" + dataStream + "/_bulk", this::bulk);
+        http.server.createContext("/", x -> {
+            auth = x.getRequestHeaders().getFirst("Authorization");
+            boolean ok = requiredAuth == null || requiredAuth.equals(auth);
+            FakeHttp.answer(x, ok ? 200 : 401, ok ? "{\"version\":{\"number\":\"8.15.0\"}}" : "{}");
+        });
     }
 
     public String url() {

@@ -43,6 +43,8 @@ public final class FakeSplunk implements AutoCloseable {
         http = new FakeHttp();
         http.server.createContext("/services/collector/event", this::event);
         http.server.createContext("/services/collector/ack", this::ack);
+        http.server.createContext("/services/collector/health", x -> FakeHttp.answer(x, 200,
+                "{\"text\":\"HEC is healthy\",\"code\":17}"));
     }
 
     public String url() {
@@ -75,8 +77,13 @@ public final class FakeSplunk implements AutoCloseable {
             FakeHttp.answer(x, 503, "{\"text\":\"Server is busy\",\"code\":9}");
             return;
         }
+        String body = FakeHttp.body(x);
+        if (body.isBlank()) {
+            FakeHttp.answer(x, 400, "{\"text\":\"No data\",\"code\":5}");
+            return;
+        }
         List<String> ids = new ArrayList<>();
-        try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(FakeHttp.body(x))) {
+        try (MappingIterator<JsonNode> it = JSON.readerFor(JsonNode.class).readValues(body)) {
             while (it.hasNext()) {
                 JsonNode ev = it.next();
                 if (!ev.has("time") || !ev.has("event") || !ev.has("sourcetype")) {

@@ -157,4 +157,9 @@ public final class SentinelSink extends HttpSinkBase {
         return n;
     }
 
+
+    /** The token request that proves the sink's credentials without sending an event ({@code forwarder check}). */
+    public static java.net.http.HttpRequest tokenRequest(SentinelSinkConfig config) {
+        return TokenCache.request(config);
+    }
 }

@@ -45,13 +45,7 @@ final class TokenCache {
     }
 
     private void fetch() throws InterruptedException {
-        String form = "grant_type=client_credentials&client_id=" + enc(config.clientId()) + "&client_secret="
-                + enc(config.clientSecret().reveal()) + "&scope=" + enc(config.scope());
-        // built plainly: the sink's gzip setting is for ingestion bodies, not for this form
-        HttpDelivery.Result r = http.send(() -> HttpRequest.newBuilder(URI.create(config.tokenUrl()))
-                .timeout(config.http().timeout())
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+        HttpDelivery.Result r = http.send(() -> request(config),
                 resp -> Verdict.ofStatus(resp.statusCode(), "", resp.headers().firstValue("Retry-After").orElse(null)));
         if (r.verdict().kind() != Verdict.Kind.DELIVERED) {
             // the body of a refused token request may echo what was sent: never log it
@@ -69,6 +63,19 @@ final class TokenCache {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("sink " + config.name() + ": unreadable token answer", e);
         }
+    }
+
+    /**
+     * The client-credentials token request (built plainly: the sink's gzip setting is for ingestion bodies, not for
+     * this form). Also what {@code forwarder check} sends to prove the credentials without sending an event.
+     */
+    static HttpRequest request(SentinelSinkConfig config) {
+        String form = "grant_type=client_credentials&client_id=" + enc(config.clientId()) + "&client_secret="
+                + enc(config.clientSecret().reveal()) + "&scope=" + enc(config.scope());
+        return HttpRequest.newBuilder(URI.create(config.tokenUrl()))
+                .timeout(config.http().timeout())
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
     }
 
     private static String enc(String s) {
