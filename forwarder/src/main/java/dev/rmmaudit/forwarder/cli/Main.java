@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
         description = "Forwards ConnectWise Automate logins and user/permission changes to a SIEM as CEF or ECS JSON.",
-        subcommands = {RunCommand.class, ValidateCommand.class, CheckCommand.class, DemoCommand.class,
-            RulesCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, ValidateCommand.class, CheckCommand.class, DiscoverCommand.class,
+            DemoCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",
@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             "  forwarder demo                          # a throwaway database and a scripted story",
             "  forwarder validate --config forwarder.yml",
             "  forwarder check --config forwarder.yml    # the server, the account and the sinks, read-only",
+            "  forwarder discover --config forwarder.yml --out my-mappings",
             "  forwarder run --config forwarder.yml",
             "  forwarder rules test --events samples/rules/benign-day.jsonl"})
 public final class Main {
