@@ -55,6 +55,17 @@ CREATE TABLE h_scripts (
   RunByUser        VARCHAR(50) NOT NULL DEFAULT ''
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
 
+-- Remote commands to endpoints (CmdID, ComputerID, Command, Parameters, Output confirmed; the rest a guess).
+CREATE TABLE commands (
+  CmdID       INT NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  ComputerID  INT NOT NULL,
+  Command     INT NOT NULL,
+  Parameters  TEXT NULL,
+  Output      MEDIUMTEXT NULL,
+  Status      INT NOT NULL DEFAULT 0,
+  DateUpdated DATETIME NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+
 -- A STAND-IN, not Automate's real table: Automate's failed-login table is not publicly named. It matches
 -- the template samples/mappings/automate/loginfailures.yml so the demo and tests can show the
 -- failed-login rules. On a real server, find the table and adapt the template.

@@ -227,7 +227,7 @@ public final class EventMapper {
         if (!matched) {
             return List.of(); // most conditions of most updates: no text made for values nobody reports
         }
-        Change change = new Change(Values.text(b), Values.text(a));
+        Change change = new Change(shown(r.m, col, Values.text(b)), shown(r.m, col, Values.text(a)));
         return switch (when.kind()) {
             case ADDED, REMOVED -> listMatches(r, col, change, when.kind() == Condition.Kind.ADDED);
             case BITS_CHANGED -> bitMatches(r, col, b, a, change);
@@ -258,16 +258,16 @@ public final class EventMapper {
             Object b = r.c.before().get(col);
             Object a = r.c.after().get(col);
             boolean forward = a != null && (b == null || Values.compare(a, b) > 0);
-            return self && forward && changed.isEmpty() ? List.of(Match.ofChange(col, new Change(Values.text(r.c.before()
-                    .get(col)), Values.text(r.c.after().get(col))))) : List.of();
+            return self && forward && changed.isEmpty() ? List.of(Match.ofChange(col, new Change(shown(r.m, col,
+                    Values.text(b)), shown(r.m, col, Values.text(a))))) : List.of();
         }
         if (changed.isEmpty()) {
             return List.of();
         }
         Map<String, Change> changes = new LinkedHashMap<>();
         for (String n : changed) {
-            changes.put(n, r.m.isSecret(n) ? new Change(REDACTED, REDACTED) : new Change(Values.text(r.c.before()
-                    .get(n)), Values.text(r.c.after().get(n))));
+            changes.put(n, r.m.isSecret(n) ? new Change(REDACTED, REDACTED) : new Change(shown(r.m, n,
+                    Values.text(r.c.before().get(n))), shown(r.m, n, Values.text(r.c.after().get(n)))));
         }
         return List.of(new Match("", ordered("columns", String.join(", ", changed)), changes, Map.of(), null, null,
                 null));
@@ -436,7 +436,14 @@ public final class EventMapper {
         if (r.m.isSecret(col)) {
             return REDACTED;
         }
-        return Values.text(row.get(col));
+        return shown(r.m, col, Values.text(row.get(col)));
+    }
+
+    /** A value as events may carry it: cut to the mapping's {@code truncate} length for its column. */
+    private static String shown(TableMapping m, String col, String text) {
+        int max = text == null ? -1 : m.maxChars(col);
+        return max < 0 || text.length() <= max ? text : text.substring(0, max) + "… (" + (text.length() - max)
+                + " more characters not forwarded)";
     }
 
     private void update(Row r) {

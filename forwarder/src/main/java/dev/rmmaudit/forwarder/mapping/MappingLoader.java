@@ -89,6 +89,18 @@ public final class MappingLoader {
         requireRoleColumns(root, role, columns);
         Set<String> secrets = new LinkedHashSet<>(root.stringList("secret"));
         Set<String> optional = new LinkedHashSet<>(root.stringList("optional"));
+        Map<String, Integer> truncate = new LinkedHashMap<>();
+        root.child("truncate").entries().forEach((column, node) -> {
+            try {
+                int n = Integer.parseInt(node.text().trim());
+                if (n < 1) {
+                    throw new NumberFormatException();
+                }
+                truncate.put(column, n);
+            } catch (NumberFormatException | NullPointerException e) {
+                node.problem("a number of characters from 1 up, not '" + node.text() + "'");
+            }
+        });
         long mask = readMask(root);
         Map<Integer, String> bitNames = new TreeMap<>();
         root.child("bitNames").entries().forEach((bit, node) -> {
@@ -123,7 +135,8 @@ public final class MappingLoader {
             return null;
         }
         return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
-                Map.copyOf(bitNames), fields, List.copyOf(events), labels, Set.copyOf(optional));
+                Map.copyOf(bitNames), fields, List.copyOf(events), labels, Set.copyOf(optional),
+                Map.copyOf(truncate));
     }
 
     private static Map<String, Map<String, String>> readLabels(ConfigNode n, Set<String> logicalColumns) {

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param labels names for coded values, by logical column ({@code {result.label}} in a template)
  * @param optional logical columns (or columns) that some versions of the table lack, and {@code *} when the whole
  *     table may be absent: their absence is a fact of that layout, logged without a warning
+ * @param truncate logical columns (or columns) whose text events carry only the first N characters of, such as a
+ *     command's output
  */
 public record TableMapping(
         String source,
@@ -31,7 +33,8 @@ public record TableMapping(
         Map<String, Template> fields,
         List<EventSpec> events,
         Map<String, Map<String, String>> labels,
-        Set<String> optional) {
+        Set<String> optional,
+        Map<String, Integer> truncate) {
 
     /** Placeholders a condition or the mapping fills, not columns: {@code {class}}, {@code {gained}}, ... */
     static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",
@@ -42,6 +45,16 @@ public record TableMapping(
 
     public TableMapping {
         secrets = ColumnSet.of(secrets);
+    }
+
+    /** How many characters of {@code column}'s text an event may carry, or -1 for all of it. */
+    public int maxChars(String column) {
+        for (Map.Entry<String, Integer> e : truncate.entrySet()) {
+            if (e.getKey().equalsIgnoreCase(column) || column(e.getKey()).equalsIgnoreCase(column)) {
+                return e.getValue();
+            }
+        }
+        return -1;
     }
 
     /** Whether the whole table may be absent (a layout without it). */

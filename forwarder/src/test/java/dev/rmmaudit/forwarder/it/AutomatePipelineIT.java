@@ -174,6 +174,21 @@ class AutomatePipelineIT {
     }
 
     @Test
+    @Order(13)
+    void remoteCommand_queuedAndAnswered_outputOnlyInPart() throws Exception {
+        List<Cef> e = f.expect(1, "INSERT INTO commands (CmdID, ComputerID, Command, Parameters)"
+                + " VALUES (501, 12, 2, 'cmd.exe!!! /c whoami')");
+        assertEquals("remote-command-queued", e.get(0).get("act"));
+        assertTrue(e.get(0).get("msg").endsWith("queued on computer 12: cmd.exe!!! /c whoami"), e.get(0).get("msg"));
+        e = f.expect(1, "UPDATE commands SET Output = CONCAT('nt authority/system ', REPEAT('x', 5000),"
+                + " 'TAIL-NEVER-SENT'), Status = 3 WHERE CmdID = 501");
+        assertEquals("remote-command-output", e.get(0).get("act"));
+        String all = e.get(0).toString();
+        assertTrue(e.get(0).get("msg").contains("more characters not forwarded"), e.get(0).get("msg"));
+        assertFalse(all.contains("TAIL-NEVER-SENT"), "the output is never forwarded whole");
+    }
+
+    @Test
     @Order(99)
     void allMessages_uniqueIds_andNoPasswordValueAnywhere() throws Exception {
         List<String> all = f.receiver.messages();
