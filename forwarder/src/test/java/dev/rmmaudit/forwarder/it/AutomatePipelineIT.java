@@ -189,6 +189,48 @@ class AutomatePipelineIT {
     }
 
     @Test
+    @Order(14)
+    void mysqlAccountStatements_becomeEvents_andNoPasswordOrHashIsKeptAnywhere() throws Exception {
+        String pw = "Sup3r-Secret-Pw-" + System.nanoTime();
+        List<Cef> e = f.expect(1, "CREATE USER 'acct_x'@'%' IDENTIFIED BY '" + pw + "'");
+        assertEquals("mysql-account-created", e.get(0).get("act"));
+        assertEquals("acct_x@%", e.get(0).get("duser"));
+        e = f.expect(1, "GRANT ALL PRIVILEGES ON *.* TO 'acct_x'@'%' WITH GRANT OPTION");
+        assertEquals("mysql-privileges-granted", e.get(0).get("act"));
+        assertTrue(e.get(0).get("msg").contains("granted ALL PRIVILEGES,GRANT OPTION on *.*"), e.get(0).get("msg"));
+        String hash = null;
+        try (Statement st = f.root.createStatement();
+                ResultSet rs = st.executeQuery("SELECT authentication_string FROM mysql.user WHERE User = 'acct_x'")) {
+            if (rs.next()) {
+                hash = rs.getString(1);
+            }
+        }
+        e = f.expect(1, "ALTER USER 'acct_x'@'%' IDENTIFIED BY '" + pw + "-2'");
+        assertEquals("mysql-account-altered", e.get(0).get("act"));
+        e = f.expect(1, "DROP USER 'acct_x'@'%'");
+        assertEquals("mysql-account-dropped", e.get(0).get("act"));
+
+        List<String> secrets = new ArrayList<>(List.of(pw));
+        if (hash != null && hash.length() > 8) {
+            secrets.add(hash.substring(1, Math.min(hash.length(), 24)));
+        }
+        for (String m : List.copyOf(f.receiver.messages())) {
+            for (String s : secrets) {
+                assertFalse(m.contains(s), "an account secret reached an event: " + m);
+            }
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(f.config().stateDir())) {
+            for (java.nio.file.Path p : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                String text = java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+                for (String s : secrets) {
+                    assertFalse(text.contains(s), p + " keeps an account secret");
+                }
+                assertFalse(text.contains("IDENTIFIED BY"), p + " keeps an account statement");
+            }
+        }
+    }
+
+    @Test
     @Order(99)
     void allMessages_uniqueIds_andNoPasswordValueAnywhere() throws Exception {
         List<String> all = f.receiver.messages();

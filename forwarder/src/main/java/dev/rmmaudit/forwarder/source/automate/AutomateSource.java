@@ -59,13 +59,18 @@ public final class AutomateSource implements AutoCloseable {
 
     public AutomateSource(AutomateSourceConfig config, List<TableMapping> tables) {
         this.config = config;
-        this.tables = List.copyOf(tables);
+        this.tables = AccountStatements.realTables(tables);
     }
 
     /** Starts following the binlog on a thread of its own; changes go to {@code handler} in order. */
     public void start(ChangeHandler handler) {
         try {
             Files.createDirectories(config.stateDir());
+            int removed = AccountSafeSchemaHistory.clean(DebeziumProperties.historyFile(config));
+            if (removed > 0) {
+                LOG.info("removed {} account statements (passwords or their hashes) an older version kept in {}",
+                        removed, DebeziumProperties.historyFile(config));
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot create state directory " + config.stateDir() + ": " + e, e);
         }

@@ -38,8 +38,9 @@ public final class DebeziumProperties {
         p.setProperty("offset.storage", AtomicFileOffsetBackingStore.class.getName());
         p.setProperty("offset.storage.file.filename", c.stateDir().resolve("offsets.dat").toString());
         p.setProperty("offset.flush.interval.ms", "1000");
-        p.setProperty("schema.history.internal", "io.debezium.storage.file.history.FileSchemaHistory");
-        p.setProperty("schema.history.internal.file.filename", c.stateDir().resolve("schema-history.dat").toString());
+        // Debezium's file history, less the account statements (they hold passwords or hashes; read as events)
+        p.setProperty("schema.history.internal", AccountSafeSchemaHistory.class.getName());
+        p.setProperty("schema.history.internal.file.filename", historyFile(c).toString());
         p.setProperty("database.hostname", c.host());
         p.setProperty("database.port", Integer.toString(c.port()));
         p.setProperty("database.user", c.user());
@@ -57,7 +58,10 @@ public final class DebeziumProperties {
         }
         p.setProperty("snapshot.mode", "no_data");
         p.setProperty("snapshot.locking.mode", c.snapshotLockingMode());
-        p.setProperty("include.schema.changes", "false");
+        // schema changes reach the forwarder: account statements (CREATE USER, GRANT, ...) become events. Debezium's
+        // default filter drops them before anything reads them; keep the rest of it.
+        p.setProperty("include.schema.changes", "true");
+        p.setProperty(io.debezium.relational.history.SchemaHistory.DDL_FILTER.name(), ddlFilterKeepingAccountStatements());
         p.setProperty("tombstones.on.delete", "false");
         p.setProperty("bigint.unsigned.handling.mode", "precise");
         // Small batches and a short queue: whenever the forwarder is the slower side the queue is full, and every
@@ -82,6 +86,22 @@ public final class DebeziumProperties {
         sslMode(p, c, mariadb);
         operator.forEach(p::setProperty);
         return p;
+    }
+
+    /**
+     * Debezium's default {@code schema.history.internal.ddl.filter} without its entries for GRANT/REVOKE and
+     * CREATE/ALTER/DROP USER|ROLE, taken from the running Debezium so an upgrade's other entries stay.
+     */
+    static String ddlFilterKeepingAccountStatements() {
+        String dflt = io.debezium.relational.history.SchemaHistory.DDL_FILTER.defaultValueAsString();
+        return java.util.Arrays.stream(dflt.split(","))
+                .filter(r -> !r.contains("GRANT|REVOKE") && !r.contains("(USER|ROLE)"))
+                .collect(Collectors.joining(","));
+    }
+
+    /** Debezium's schema history under the state directory. */
+    static java.nio.file.Path historyFile(AutomateSourceConfig c) {
+        return c.stateDir().resolve("schema-history.dat");
     }
 
     /**

@@ -54,7 +54,7 @@ public final class DirectoryLoader implements AutoCloseable {
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (Statement st = conn.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                for (TableMapping m : mappings.forModule("automate")) {
+                for (TableMapping m : AccountStatements.realTables(mappings.forModule("automate"))) {
                     TreeSet<String> columns = columns(st, m.table());
                     if (columns == null) {
                         warnings.add("mapped table " + database + "." + m.table() + " does not exist (" + m.source()

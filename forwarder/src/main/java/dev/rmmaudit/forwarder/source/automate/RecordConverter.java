@@ -76,10 +76,16 @@ final class RecordConverter {
     private Field gtidField;
     private Field tsField;
 
-    /** The row change, or null for a record that is not one (tombstone, heartbeat, schema change). */
+    /**
+     * The row change, or null for a record that is not one (tombstone, heartbeat, a schema change of a table). An
+     * account statement ({@code CREATE USER}, {@code GRANT}, ...) is a row of {@value AccountStatements#TABLE}.
+     */
     RowChange convert(SourceRecord record) {
-        if (!(record.value() instanceof Struct value) || value.schema().field("op") == null) {
+        if (!(record.value() instanceof Struct value)) {
             return null;
+        }
+        if (value.schema().field("op") == null) {
+            return value.schema().field("ddl") == null ? null : accountChange(value);
         }
         RowChange.Op op = switch (value.getString("op")) {
             case "c", "r" -> RowChange.Op.CREATE;
@@ -120,6 +126,21 @@ final class RecordConverter {
         maskSecrets(before, beforeShape, after, afterShape);
         return new RowChange(op, server, db, table, row(beforeShape, before), row(afterShape, after),
                 Instant.ofEpochMilli(tsMs), position);
+    }
+
+    private RowChange accountChange(Struct value) {
+        String ddl = value.getString("ddl");
+        java.util.Optional<AccountStatements.Parsed> parsed = AccountStatements.parse(ddl);
+        if (parsed.isEmpty()) {
+            return null;
+        }
+        Struct source = value.getStruct("source");
+        Object ts = source.schema().field("ts_ms") == null ? null : source.get("ts_ms");
+        String position = source.get("file") + ":" + source.get("pos") + ":0";
+        Object db = value.schema().field("databaseName") == null ? null : value.get("databaseName");
+        return new RowChange(RowChange.Op.CREATE, server, db == null ? "" : db.toString(), AccountStatements.TABLE,
+                Map.of(), parsed.get().row(), Instant.ofEpochMilli(ts instanceof Number n ? n.longValue()
+                : System.currentTimeMillis()), position);
     }
 
     private static String text(Struct s, Field field) {
