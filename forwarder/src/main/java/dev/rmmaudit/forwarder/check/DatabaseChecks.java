@@ -199,9 +199,12 @@ public final class DatabaseChecks {
             Set<String> columns = byName.get(m.table());
             String check = "table " + m.table();
             if (columns == null) {
+                boolean builtIn = m.source().startsWith("mappings/");
                 out.add(CheckResult.warn(check, c.database() + "." + m.table() + " does not exist; " + m.source()
-                        + " gives no events", "correct 'table:' in a copy of " + m.source() + " under your mappings"
-                        + " directory, or remove the copy (forwarder discover lists candidate tables)"));
+                        + " gives no events", builtIn ? "nothing to do if this server has no such table; if it has"
+                        + " it under another name, correct 'table:' in a copy of " + m.source() + " under your"
+                        + " mappings directory" : "correct 'table:' in " + m.source() + ", or remove it (forwarder"
+                        + " discover lists candidate tables)"));
                 continue;
             }
             List<String> missing = m.mappedColumns().stream().filter(col -> columns.stream().noneMatch(
