@@ -3,7 +3,7 @@ package dev.rmmaudit.forwarder.check;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
 import dev.rmmaudit.forwarder.config.SinkConfig;
 import dev.rmmaudit.forwarder.mapping.Mappings;
-import dev.rmmaudit.forwarder.source.automate.AccountStatements;
+import dev.rmmaudit.forwarder.source.automate.AutomateSource;
 import dev.rmmaudit.forwarder.source.screenconnect.AccessCheck;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -26,7 +26,7 @@ public final class Checker {
                 ServerFacts facts = ServerProbe.read(config.source());
                 out.add(CheckResult.ok("database connection", "connected as " + facts.account() + " to "
                         + config.source().host() + ":" + config.source().port()));
-                out.addAll(DatabaseChecks.evaluate(facts, config.source(), AccountStatements.realTables(
+                out.addAll(DatabaseChecks.evaluate(facts, config.source(), AutomateSource.realTables(
                         mappings.forModule("automate"))));
             } catch (SQLException e) {
                 out.add(ServerProbe.connectionFailed(config.source(), e));

@@ -36,6 +36,10 @@ final class RunCommand implements Callable<Integer> {
             + "says so")
     boolean resnapshot;
 
+    @Option(names = "--inventory-now", description = "send the inventory (every user with their rights) at start,"
+            + " whenever the last one was sent")
+    boolean inventoryNow;
+
     @Override
     public Integer call() throws InterruptedException {
         Logging.level(logLevel);
@@ -64,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Forwarder forwarder;
         try {
-            forwarder = Forwarder.start(c);
+            forwarder = Forwarder.start(c, c.sinks().stream().map(dev.rmmaudit.forwarder.sink.Sinks::create).toList(),
+                    inventoryNow);
         } catch (ConfigException e) {
             e.problems().forEach(p -> System.err.println("  " + p));
             return ExitCodes.INVALID;

@@ -27,7 +27,16 @@ public record ForwarderConfig(
         Map<String, String> sinkSelect,
         Map<String, BufferConfig> sinkBuffers,
         java.time.Duration drainTimeout,
-        ScreenConnectSourceConfig screenConnect) {
+        ScreenConnectSourceConfig screenConnect,
+        InventoryConfig inventory) {
+
+    /** A configuration built in code (the demo, the tests): no inventory unless asked for. */
+    public ForwarderConfig(AutomateSourceConfig source, List<SinkConfig> sinks, Path mappingsDir, Path deadLetterFile,
+            RulesConfig rules, Map<String, String> sinkSelect, Map<String, BufferConfig> sinkBuffers,
+            java.time.Duration drainTimeout, ScreenConnectSourceConfig screenConnect) {
+        this(source, sinks, mappingsDir, deadLetterFile, rules, sinkSelect, sinkBuffers, drainTimeout, screenConnect,
+                InventoryConfig.OFF);
+    }
 
     /** Where the forwarder keeps its state: the Automate source's stateDir, else the ScreenConnect source's. */
     public Path stateDir() {
@@ -78,7 +87,8 @@ public record ForwarderConfig(
     /** Reads a parsed configuration; problems are recorded in the node's {@link Problems}. */
     public static ForwarderConfig read(ConfigNode root, Path baseDir) {
         if (!root.isMap()) {
-            root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile, rules");
+            root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile, rules,"
+                    + " inventory");
             return null;
         }
         AutomateSourceConfig source = null;
@@ -124,11 +134,12 @@ public record ForwarderConfig(
         String dead = root.string("deadLetterFile", null);
         RulesConfig rules = RulesConfig.read(root.child("rules"), baseDir);
         java.time.Duration drain = Durations.read(root.child("drainTimeout"), DEFAULT_DRAIN_TIMEOUT);
+        InventoryConfig inventory = InventoryConfig.read(root.child("inventory"));
         root.rejectUnknownKeys();
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
-                Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect);
+                Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect, inventory);
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,

@@ -57,6 +57,14 @@ public record TableMapping(
         return -1;
     }
 
+    /** The tables whose rows the forwarder makes itself: account statements and the inventory. */
+    public static final Set<String> MADE_BY_FORWARDER = Set.of("mysql_account", "inventory_user", "inventory_summary");
+
+    /** Whether this mapping's rows are made by the forwarder, not read from a table of the source. */
+    public boolean madeByForwarder() {
+        return MADE_BY_FORWARDER.stream().anyMatch(table::equalsIgnoreCase);
+    }
+
     /** Whether the whole table may be absent (a layout without it). */
     public boolean optionalTable() {
         return optional.contains("*");

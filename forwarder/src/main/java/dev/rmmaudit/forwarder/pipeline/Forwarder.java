@@ -15,6 +15,7 @@ import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
+import dev.rmmaudit.forwarder.inventory.Inventory;
 import dev.rmmaudit.forwarder.source.automate.AutomateSource;
 import dev.rmmaudit.forwarder.source.automate.BinlogGapException;
 import dev.rmmaudit.forwarder.source.screenconnect.ScreenConnectSource;
@@ -41,6 +42,7 @@ public final class Forwarder implements AutoCloseable {
     private final List<Sink> sinks;
     private final Duration drainTimeout;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
+    private Inventory inventory;
 
     private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, Pipeline pipeline, List<Sink> sinks,
             Duration drainTimeout, ForwarderConfig config) {
@@ -90,6 +92,12 @@ public final class Forwarder implements AutoCloseable {
      * start (database unreachable, ScreenConnect files unreadable) is thrown, with the sinks closed.
      */
     public static Forwarder start(ForwarderConfig config, List<Sink> sinks) throws SQLException, java.io.IOException {
+        return start(config, sinks, false);
+    }
+
+    /** As {@link #start(ForwarderConfig, List)}; with {@code inventoryNow} the inventory is sent at once. */
+    public static Forwarder start(ForwarderConfig config, List<Sink> sinks, boolean inventoryNow) throws SQLException,
+            java.io.IOException {
         Mappings mappings = MappingLoader.load(config.mappingsDir());
         AutomateDirectory directory = new AutomateDirectory();
         EventMapper mapper = new EventMapper(mappings, directory);
@@ -130,7 +138,13 @@ public final class Forwarder implements AutoCloseable {
             announce.setDaemon(true);
             announce.start();
         }
-        return new Forwarder(source, screenConnect, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
+        ScreenConnectSource sc = screenConnect;
+        Inventory inventory = new Inventory(config, mappings, pipeline, pipeline.forModule(ScreenConnectSource.MODULE),
+                () -> sc == null ? null : sc.users(), Clock.systemUTC());
+        inventory.start(inventoryNow);
+        Forwarder f = new Forwarder(source, screenConnect, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
+        f.inventory = inventory;
+        return f;
     }
 
     /**
@@ -190,6 +204,9 @@ public final class Forwarder implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (inventory != null) {
+            inventory.close();
         }
         if (screenConnect != null) {
             screenConnect.close();

@@ -44,6 +44,8 @@ public final class ForwarderFixture implements AutoCloseable {
     private String flavor;
     private List<SinkConfig> extraSinks = List.of();
     private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
+    private dev.rmmaudit.forwarder.config.InventoryConfig inventory =
+            dev.rmmaudit.forwarder.config.InventoryConfig.OFF;
 
     private ForwarderFixture(ThrowawayDatabase db, String database, SyslogReceiver receiver, Connection root,
             Path stateDir, String user, String password) {
@@ -86,7 +88,7 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select), buffers, drainTimeout, null);
+                Map.of("siem", select), buffers, drainTimeout, null, inventory);
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */
@@ -128,6 +130,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** Buffers by sink name for the next start (memory when not named). */
     public ForwarderFixture buffers(Map<String, dev.rmmaudit.forwarder.config.BufferConfig> b) {
         this.buffers = Map.copyOf(b);
+        return this;
+    }
+
+    /** Inventory settings for the next start (off unless set). */
+    public ForwarderFixture inventory(dev.rmmaudit.forwarder.config.InventoryConfig i) {
+        this.inventory = i;
         return this;
     }
 

@@ -47,12 +47,6 @@ public final class AccountStatements {
         }
     }
 
-    /** The mappings of real tables: without the one of {@value #TABLE}, whose rows the source makes itself. */
-    public static List<dev.rmmaudit.forwarder.mapping.TableMapping> realTables(
-            List<dev.rmmaudit.forwarder.mapping.TableMapping> mappings) {
-        return mappings.stream().filter(m -> !m.table().equalsIgnoreCase(TABLE)).toList();
-    }
-
     /** Whether {@code sql} is an account statement (whose text must not be stored). */
     public static boolean isAccountStatement(String sql) {
         return sql != null && kind(tokens(sql)) != null;

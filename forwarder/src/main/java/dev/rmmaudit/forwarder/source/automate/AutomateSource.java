@@ -59,7 +59,12 @@ public final class AutomateSource implements AutoCloseable {
 
     public AutomateSource(AutomateSourceConfig config, List<TableMapping> tables) {
         this.config = config;
-        this.tables = AccountStatements.realTables(tables);
+        this.tables = realTables(tables);
+    }
+
+    /** The mappings of the database's own tables: without those whose rows the forwarder makes itself. */
+    public static List<TableMapping> realTables(List<TableMapping> mappings) {
+        return mappings.stream().filter(m -> !m.madeByForwarder()).toList();
     }
 
     /** Starts following the binlog on a thread of its own; changes go to {@code handler} in order. */

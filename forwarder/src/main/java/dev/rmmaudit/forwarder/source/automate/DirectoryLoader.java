@@ -54,7 +54,7 @@ public final class DirectoryLoader implements AutoCloseable {
             conn.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try (Statement st = conn.createStatement()) {
                 st.execute("START TRANSACTION WITH CONSISTENT SNAPSHOT");
-                for (TableMapping m : AccountStatements.realTables(mappings.forModule("automate"))) {
+                for (TableMapping m : AutomateSource.realTables(mappings.forModule("automate"))) {
                     TreeSet<String> columns = columns(st, m.table());
                     if (columns == null) {
                         warnings.add("mapped table " + database + "." + m.table() + " does not exist (" + m.source()
@@ -107,6 +107,37 @@ public final class DirectoryLoader implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Every row of {@code table}, with those of {@code columns} the table has (the others are left out); an empty
+     * list when the table does not exist. One read, for the inventory.
+     */
+    public List<java.util.Map<String, Object>> rows(String table, java.util.Collection<String> columns)
+            throws SQLException {
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        try (Connection conn = pool.getConnection(); Statement st = conn.createStatement()) {
+            TreeSet<String> have = columns(st, table);
+            if (have == null) {
+                return out;
+            }
+            List<String> wanted = columns.stream().filter(have::contains).distinct().toList();
+            if (wanted.isEmpty()) {
+                return out;
+            }
+            String sql = "SELECT " + String.join(", ", wanted.stream().map(DirectoryLoader::quote).toList()) + " FROM "
+                    + quote(table);
+            try (ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    java.util.Map<String, Object> row = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                    for (int i = 0; i < wanted.size(); i++) {
+                        row.put(wanted.get(i), rs.getObject(i + 1));
+                    }
+                    out.add(row);
+                }
+            }
+        }
+        return out;
     }
 
     private static void loadUsers(Statement st, TableMapping m, TreeSet<String> cols, AutomateDirectory d)

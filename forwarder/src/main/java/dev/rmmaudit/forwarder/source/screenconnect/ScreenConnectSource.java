@@ -92,6 +92,9 @@ public final class ScreenConnectSource implements AutoCloseable {
         Set<String> fileTables = Set.of(USER_FILE_TABLE, ROLE_FILE_TABLE, WEB_CONFIG_TABLE, USER_STORE_TABLE);
         List<TableMapping> db = new ArrayList<>();
         for (TableMapping m : mappings) {
+            if (m.madeByForwarder()) {
+                continue; // the inventory's rows come from elsewhere
+            }
             if (fileTables.stream().anyMatch(m.table()::equalsIgnoreCase)) {
                 fileMappings.put(m.table(), m);
             } else {
@@ -305,6 +308,11 @@ public final class ScreenConnectSource implements AutoCloseable {
     /** Rows and file changes handed to the pipeline so far. */
     public long rows() {
         return rows.get();
+    }
+
+    /** The users of the last good User.xml (secrets as digests), for the inventory; null before the first. */
+    public Map<String, Map<String, Object>> users() {
+        return users == null ? null : users.rows;
     }
 
     /** Rows removed by ScreenConnect's routine purge (not reported as evidence removal). */

@@ -37,7 +37,7 @@ final class WatchedFile {
     private final Reader reader;
     private final Set<String> secrets;
     /** The last good rows (secrets digested, derived columns added), or null before the first good version. */
-    Map<String, Map<String, Object>> rows;
+    volatile Map<String, Map<String, Object>> rows;
     String hash;
     private String lastBadHash;
     long malformed;
