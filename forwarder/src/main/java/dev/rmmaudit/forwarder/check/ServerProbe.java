@@ -1,8 +1,8 @@
 package dev.rmmaudit.forwarder.check;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.source.automate.ReadOnlyConnection;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -26,15 +25,8 @@ final class ServerProbe {
     }
 
     static ServerFacts read(AutomateSourceConfig c) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", c.user());
-        p.setProperty("password", c.password() == null ? "" : c.password().reveal());
-        p.setProperty("sslMode", c.sslMode().toUpperCase(Locale.ROOT));
-        p.setProperty("allowPublicKeyRetrieval", "true");
-        p.setProperty("connectTimeout", "10000");
-        p.setProperty("socketTimeout", "30000");
-        try (Connection conn = DriverManager.getConnection("jdbc:mysql://" + c.host() + ":" + c.port() + "/", p);
-                Statement st = conn.createStatement()) {
+        try (Connection conn = ReadOnlyConnection.open(c, false);
+             Statement st = conn.createStatement()) {
             String version = one(st, "SELECT VERSION()");
             String account = one(st, "SELECT CURRENT_USER()");
             Map<String, String> vars = new HashMap<>();

@@ -24,8 +24,14 @@ public final class Durations {
         return d;
     }
 
-    /** The duration, or null when {@code text} is not of the form {@code <number><ms|s|m|h|d>}. */
+    /**
+     * The duration, or null when {@code text} is not of the form {@code <number><ms|s|m|h|d>}; a bare {@code 0} is
+     * zero (the keys where it means "off").
+     */
     public static Duration parse(String text) {
+        if (text.trim().equals("0")) {
+            return Duration.ZERO;
+        }
         Matcher m = FORM.matcher(text.trim());
         if (!m.matches()) {
             return null;

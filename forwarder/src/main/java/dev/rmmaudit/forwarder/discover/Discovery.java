@@ -2,12 +2,12 @@ package dev.rmmaudit.forwarder.discover;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
+import dev.rmmaudit.forwarder.source.automate.ReadOnlyConnection;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -57,16 +56,7 @@ public final class Discovery {
     }
 
     private Connection connect() throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", source.user());
-        p.setProperty("password", source.password() == null ? "" : source.password().reveal());
-        p.setProperty("sslMode", source.sslMode().toUpperCase(Locale.ROOT));
-        p.setProperty("allowPublicKeyRetrieval", "true");
-        p.setProperty("connectTimeout", "10000");
-        Connection c = DriverManager.getConnection("jdbc:mysql://" + source.host() + ":" + source.port() + "/"
-                + source.database(), p);
-        c.setReadOnly(true);
-        return c;
+        return ReadOnlyConnection.open(source, true);
     }
 
     private List<TableInfo> tables(Connection c) throws SQLException {

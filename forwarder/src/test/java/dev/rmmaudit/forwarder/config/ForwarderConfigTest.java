@@ -102,6 +102,21 @@ class ForwarderConfigTest {
         assertEquals(dir.resolve("App_Data").resolve("User.xml"), c.screenConnect().userFile());
         assertEquals(java.time.Duration.ofSeconds(2), c.screenConnect().pollInterval());
         assertEquals("end", c.screenConnect().startAt(), "from now on by default");
+        assertEquals(dir.resolve("App_Data").resolve("Security.db"), c.screenConnect().securityDb());
+        assertEquals(dir.resolve("web.config"), c.screenConnect().webConfig(), "beside App_Data");
+        assertEquals(java.time.Duration.ofDays(1), c.inventory().interval(), "the inventory is daily by default");
+    }
+
+    @Test
+    void load_zeroIntervalAndWindow_turnTheInventoryAndTheDeletionCheckOff() throws Exception {
+        String yaml = MINIMAL.replace("source:\n  type: automate", "inventory: {interval: 0, approvedSuperAdmins:"
+                + " [Root]}\nsources:\n  - type: screenconnect\n    appData: ./App_Data\n    deletionWindow: 0\n"
+                + "  - type: automate").replaceAll("(?m)^  (flavor|host|port|user|password|database|serverId"
+                + "|stateDir):", "    $1:");
+        ForwarderConfig c = load(yaml, Map.of("FORWARDER_DB_PASSWORD", "x"));
+        assertFalse(c.inventory().enabled());
+        assertTrue(c.inventory().approvedSuperAdmins().contains("root"), "names match without case");
+        assertEquals(java.time.Duration.ZERO, c.screenConnect().deletionWindow());
     }
 
     @Test

@@ -109,6 +109,7 @@ class PurgedBinlogIT {
                     source: {type: automate, flavor: %s, host: 127.0.0.1, port: %d, user: forwarder,
                              password: "${FORWARDER_DB_PASSWORD}", database: labtech, serverId: 7002, sslMode: disabled}
                     rules: {enabled: false}
+                    inventory: {interval: 0}   # this test counts the binlog's events only
                     drainTimeout: 5s
                     sinks:
                       - {name: siem, type: syslog, protocol: tcp, host: 127.0.0.1, port: %d, format: cef}
