@@ -101,20 +101,27 @@ public final class AutomateSource implements AutoCloseable {
                     }
                 })
                 .notifying((records, committer) -> {
-                    List<RowChange> batch = new ArrayList<>(records.size());
-                    for (RecordChangeEvent<SourceRecord> r : records) {
+                    // The schema snapshot of a first start (schema changes are on, for account statements) is
+                    // neither delivered nor committed: its offsets say "snapshot", and a restart from one of them
+                    // would take a new snapshot and skip what was not yet delivered.
+                    List<RecordChangeEvent<SourceRecord>> binlog = records.stream().filter(r -> !isSnapshot(r))
+                            .toList();
+                    if (binlog.isEmpty()) {
+                        return;
+                    }
+                    List<RowChange> batch = new ArrayList<>(binlog.size());
+                    for (RecordChangeEvent<SourceRecord> r : binlog) {
                         RowChange change = converter.convert(r.record());
                         if (change != null) {
                             batch.add(change);
                         }
                     }
-                    if (needsResumePoint && !records.isEmpty()) {
-                        commitResumePoint(records.get(0), committer);
+                    if (needsResumePoint) {
+                        commitResumePoint(binlog.get(0), committer);
                     }
                     CompletableFuture<Void> delivered = batch.isEmpty() ? CompletableFuture.completedFuture(null)
                             : handler.handle(batch);
-                    commits.put(new PendingCommit(records.isEmpty() ? null : records.get(records.size() - 1), committer,
-                            delivered));
+                    commits.put(new PendingCommit(binlog.get(binlog.size() - 1), committer, delivered));
                 })
                 .build();
         committer = new Thread(this::commitInOrder, "automate-commit");
@@ -190,6 +197,12 @@ public final class AutomateSource implements AutoCloseable {
      * delivered, commit a resume point at the start of the first transaction received: its offset with
      * nothing marked as done (events and rows to skip set to 0). At-least-once: never a gap.
      */
+    /** Whether a record comes from the schema snapshot, not from the binlog. */
+    static boolean isSnapshot(RecordChangeEvent<SourceRecord> r) {
+        Object s = r.record().sourceOffset() == null ? null : r.record().sourceOffset().get("snapshot");
+        return s != null && !"false".equalsIgnoreCase(s.toString());
+    }
+
     private void commitResumePoint(RecordChangeEvent<SourceRecord> first,
             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer) throws InterruptedException {
         DebeziumEngine.Offsets offsets = committer.buildOffsets();
