@@ -44,6 +44,15 @@ final class ValidateCommand implements Callable<Integer> {
             ruleCount = RuleSet.load(c.rules(), ruleProblems).size();
             problems.addAll(ruleProblems.messages());
         }
+        if (c != null && mappings != null) {
+            for (dev.rmmaudit.forwarder.config.LogFileSourceConfig l : c.logFiles()) {
+                if (mappings.find("logfile", l.format()).isEmpty()) {
+                    problems.add(config + " log source " + l.name() + " format: no mapping '" + l.format()
+                            + "' (built in: w3c, combined, mysql-error; yours: <mappings dir>/logfile/" + l.format()
+                            + ".yml with a parse: key)");
+                }
+            }
+        }
         if (c != null) {
             for (SinkConfig s : c.sinks()) {
                 if (s instanceof SyslogSinkConfig sys && sys.tls().caFile() != null

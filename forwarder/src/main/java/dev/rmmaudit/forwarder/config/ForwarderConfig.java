@@ -28,7 +28,16 @@ public record ForwarderConfig(
         Map<String, BufferConfig> sinkBuffers,
         java.time.Duration drainTimeout,
         ScreenConnectSourceConfig screenConnect,
-        InventoryConfig inventory) {
+        InventoryConfig inventory,
+        List<LogFileSourceConfig> logFiles) {
+
+    /** A configuration without log-file sources. */
+    public ForwarderConfig(AutomateSourceConfig source, List<SinkConfig> sinks, Path mappingsDir, Path deadLetterFile,
+            RulesConfig rules, Map<String, String> sinkSelect, Map<String, BufferConfig> sinkBuffers,
+            java.time.Duration drainTimeout, ScreenConnectSourceConfig screenConnect, InventoryConfig inventory) {
+        this(source, sinks, mappingsDir, deadLetterFile, rules, sinkSelect, sinkBuffers, drainTimeout, screenConnect,
+                inventory, List.of());
+    }
 
     /** A configuration built in code (the demo, the tests): no inventory unless asked for. */
     public ForwarderConfig(AutomateSourceConfig source, List<SinkConfig> sinks, Path mappingsDir, Path deadLetterFile,
@@ -38,9 +47,10 @@ public record ForwarderConfig(
                 InventoryConfig.OFF);
     }
 
-    /** Where the forwarder keeps its state: the Automate source's stateDir, else the ScreenConnect source's. */
+    /** Where the forwarder keeps its state: the Automate source's stateDir, else the ScreenConnect or log source's. */
     public Path stateDir() {
-        return source != null ? source.stateDir() : screenConnect.stateDir();
+        return source != null ? source.stateDir() : screenConnect != null ? screenConnect.stateDir()
+                : logFiles.get(0).stateDir();
     }
 
     public static final java.time.Duration DEFAULT_DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
@@ -93,6 +103,7 @@ public record ForwarderConfig(
         }
         AutomateSourceConfig source = null;
         ScreenConnectSourceConfig screenConnect = null;
+        List<LogFileSourceConfig> logFiles = new ArrayList<>();
         List<ConfigNode> sourceNodes = new ArrayList<>();
         if (root.has("source")) {
             sourceNodes.add(root.child("source"));
@@ -105,14 +116,20 @@ public record ForwarderConfig(
             root.problem("missing required key 'source' (or 'sources': a list of sources)");
         }
         for (ConfigNode sourceNode : sourceNodes) {
-            String type = sourceNode.choice("type", null, "automate", "screenconnect");
+            String type = sourceNode.choice("type", null, "automate", "screenconnect", "logfile");
             if (type == null) {
                 if (!sourceNode.has("type")) {
-                    sourceNode.problem("missing required key 'type' (allowed: automate, screenconnect)");
+                    sourceNode.problem("missing required key 'type' (allowed: automate, screenconnect, logfile)");
                 }
                 continue;
             }
-            if (type.equals("automate")) {
+            if (type.equals("logfile")) {
+                LogFileSourceConfig l = LogFileSourceConfig.read(sourceNode, baseDir, logFiles.size());
+                if (logFiles.stream().anyMatch(o -> o.name().equals(l.name()))) {
+                    sourceNode.child("name").problem("log source name '" + l.name() + "' is used twice");
+                }
+                logFiles.add(l);
+            } else if (type.equals("automate")) {
                 if (source != null) {
                     sourceNode.problem("only one automate source per forwarder; run one forwarder per server");
                 }
@@ -127,7 +144,7 @@ public record ForwarderConfig(
         Map<String, String> selects = new java.util.LinkedHashMap<>();
         Map<String, BufferConfig> buffers = new java.util.LinkedHashMap<>();
         Path stateForSinks = source != null ? source.stateDir() : screenConnect != null ? screenConnect.stateDir()
-                : baseDir.resolve("state");
+                : !logFiles.isEmpty() ? logFiles.get(0).stateDir() : baseDir.resolve("state");
         List<SinkConfig> sinks = readSinks(root, baseDir, stateForSinks, selects, buffers);
         String mappings = root.string("mappings", null);
         Path state = stateForSinks;
@@ -139,7 +156,7 @@ public record ForwarderConfig(
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
-                Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect, inventory);
+                Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect, inventory, List.copyOf(logFiles));
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,

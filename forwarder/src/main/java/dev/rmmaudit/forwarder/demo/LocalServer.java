@@ -163,6 +163,11 @@ public final class LocalServer implements ThrowawayDatabase {
         return "root".equals(System.getProperty("user.name"));
     }
 
+    /** The server's error log (with log_warnings 2, its default, it records refused logins). */
+    public Path errorLog() {
+        return dir.resolve("server.log");
+    }
+
     @Override
     public String host() {
         return "127.0.0.1";

@@ -89,6 +89,7 @@ public final class MappingLoader {
         requireRoleColumns(root, role, columns);
         Set<String> secrets = new LinkedHashSet<>(root.stringList("secret"));
         Set<String> optional = new LinkedHashSet<>(root.stringList("optional"));
+        Map<String, String> parse = readParse(root.child("parse"));
         Map<String, Integer> truncate = new LinkedHashMap<>();
         root.child("truncate").entries().forEach((column, node) -> {
             try {
@@ -136,7 +137,33 @@ public final class MappingLoader {
         }
         return new TableMapping(source, module, table, key, role, Map.copyOf(columns), Set.copyOf(secrets), mask,
                 Map.copyOf(bitNames), fields, List.copyOf(events), labels, Set.copyOf(optional),
-                Map.copyOf(truncate));
+                Map.copyOf(truncate), parse);
+    }
+
+    /** {@code parse: {regex: '...(?<user>...)...'}} or {@code parse: {w3c: true}}; checked here, used by the source. */
+    private static Map<String, String> readParse(ConfigNode n) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (!n.isPresent()) {
+            return Map.of();
+        }
+        String regex = n.string("regex", null);
+        String w3c = n.string("w3c", null);
+        if (regex != null) {
+            try {
+                java.util.regex.Pattern.compile(regex);
+                out.put("regex", regex);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                n.child("regex").problem("not a regular expression: " + e.getDescription());
+            }
+        }
+        if (w3c != null) {
+            out.put("w3c", w3c);
+        }
+        if (regex == null && w3c == null) {
+            n.problem("needs regex (named groups are the columns) or w3c: true");
+        }
+        n.rejectUnknownKeys();
+        return Map.copyOf(out);
     }
 
     private static Map<String, Map<String, String>> readLabels(ConfigNode n, Set<String> logicalColumns) {
@@ -152,7 +179,7 @@ public final class MappingLoader {
         return Map.copyOf(out);
     }
 
-    /** {@code where: {result: [2, 7], after.twoFactor: "", eventType: {not: [0]}}}. */
+    /** {@code where: {result: [2, 7], after.twoFactor: "", eventType: {not: [0]}, uri: {startsWith: [/a/]}}}. */
     private static List<Where> readWhere(ConfigNode n, Set<String> logicalColumns, Map<String, String> columns) {
         List<Where> out = new ArrayList<>();
         n.entries().forEach((key, node) -> {
@@ -163,9 +190,10 @@ public final class MappingLoader {
                         logicalColumns) + "), optionally as before.X or after.X");
                 return;
             }
-            boolean negated = node.isMap();
-            ConfigNode values = negated ? node.child("not") : node;
-            if (negated) {
+            boolean prefix = node.isMap() && node.has("startsWith");
+            boolean negated = node.isMap() && !prefix;
+            ConfigNode values = prefix ? node.child("startsWith") : negated ? node.child("not") : node;
+            if (node.isMap()) {
                 node.rejectUnknownKeys();
             }
             Set<String> accepted = new java.util.HashSet<>();
@@ -174,7 +202,7 @@ public final class MappingLoader {
             } else {
                 accepted.add(values.text() == null ? "" : values.text());
             }
-            out.add(new Where(image, columns.getOrDefault(logical, logical), Set.copyOf(accepted), negated));
+            out.add(new Where(image, columns.getOrDefault(logical, logical), Set.copyOf(accepted), negated, prefix));
         });
         return List.copyOf(out);
     }

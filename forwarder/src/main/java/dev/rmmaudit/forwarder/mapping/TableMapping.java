@@ -19,6 +19,8 @@ import java.util.Set;
  *     table may be absent: their absence is a fact of that layout, logged without a warning
  * @param truncate logical columns (or columns) whose text events carry only the first N characters of, such as a
  *     command's output
+ * @param parse how a log line becomes a row, for the log-file source: {@code regex} (named groups are the columns)
+ *     or {@code w3c: true} (the file's {@code #Fields:} line names them); empty for tables
  */
 public record TableMapping(
         String source,
@@ -34,7 +36,8 @@ public record TableMapping(
         List<EventSpec> events,
         Map<String, Map<String, String>> labels,
         Set<String> optional,
-        Map<String, Integer> truncate) {
+        Map<String, Integer> truncate,
+        Map<String, String> parse) {
 
     /** Placeholders a condition or the mapping fills, not columns: {@code {class}}, {@code {gained}}, ... */
     static final Set<String> SPECIAL_VARIABLES = Set.of("class", "classId", "item", "user", "userId", "gained",

@@ -16,6 +16,8 @@ import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
 import dev.rmmaudit.forwarder.inventory.Inventory;
+import dev.rmmaudit.forwarder.mapping.TableMapping;
+import dev.rmmaudit.forwarder.source.logfile.LogFileSource;
 import dev.rmmaudit.forwarder.source.automate.AutomateSource;
 import dev.rmmaudit.forwarder.source.automate.BinlogGapException;
 import dev.rmmaudit.forwarder.source.screenconnect.ScreenConnectSource;
@@ -43,10 +45,12 @@ public final class Forwarder implements AutoCloseable {
     private final Duration drainTimeout;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private Inventory inventory;
+    private final List<LogFileSource> logs;
 
-    private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, Pipeline pipeline, List<Sink> sinks,
-            Duration drainTimeout, ForwarderConfig config) {
+    private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, List<LogFileSource> logs,
+            Pipeline pipeline, List<Sink> sinks, Duration drainTimeout, ForwarderConfig config) {
         this.source = source;
+        this.logs = List.copyOf(logs);
         this.screenConnect = screenConnect;
         this.pipeline = pipeline;
         this.sinks = sinks;
@@ -67,6 +71,7 @@ public final class Forwarder implements AutoCloseable {
         if (screenConnect != null) {
             running.add(screenConnect.completion());
         }
+        logs.forEach(l -> running.add(l.completion()));
         // Stops when every source has stopped, or as soon as one fails.
         for (CompletableFuture<Void> f : running) {
             f.whenComplete((v, error) -> {
@@ -121,6 +126,25 @@ public final class Forwarder implements AutoCloseable {
                 throw e;
             }
         }
+        List<LogFileSource> logs = new ArrayList<>();
+        try {
+            for (dev.rmmaudit.forwarder.config.LogFileSourceConfig lc : config.logFiles()) {
+                TableMapping m = mappings.find(LogFileSource.MODULE, lc.format()).orElseThrow(() ->
+                        new java.io.IOException("log source " + lc.name() + ": no mapping for format '" + lc.format()
+                                + "' (built in: w3c, combined, mysql-error; or <mappings dir>/logfile/<format>.yml)"));
+                LogFileSource l = new LogFileSource(lc, m, (c, e) -> pipeline.deadLetter(LogFileSource.MODULE, c, e),
+                        Clock.systemUTC());
+                logs.add(l);
+                l.start(pipeline.forModule(LogFileSource.MODULE));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            logs.forEach(LogFileSource::close);
+            if (screenConnect != null) {
+                screenConnect.close();
+            }
+            pipeline.close();
+            throw e;
+        }
         AutomateSource source = null;
         if (config.source() != null) {
             source = new AutomateSource(config.source(), mappings.forModule("automate"));
@@ -142,7 +166,8 @@ public final class Forwarder implements AutoCloseable {
         Inventory inventory = new Inventory(config, mappings, pipeline, pipeline.forModule(ScreenConnectSource.MODULE),
                 () -> sc == null ? null : sc.users(), Clock.systemUTC());
         inventory.start(inventoryNow);
-        Forwarder f = new Forwarder(source, screenConnect, pipeline, List.copyOf(sinks), config.drainTimeout(), config);
+        Forwarder f = new Forwarder(source, screenConnect, logs, pipeline, List.copyOf(sinks), config.drainTimeout(),
+                config);
         f.inventory = inventory;
         return f;
     }
@@ -208,6 +233,7 @@ public final class Forwarder implements AutoCloseable {
         if (inventory != null) {
             inventory.close();
         }
+        logs.forEach(LogFileSource::close);
         if (screenConnect != null) {
             screenConnect.close();
         }

@@ -105,6 +105,11 @@ public final class Pipeline implements ChangeHandler {
     }
 
     /** A handler for another source's changes: their tables are looked up among {@code module}'s mappings. */
+    /** Writes a change no mapping could make events of to the dead-letter file, and counts it. */
+    public void deadLetter(String module, RowChange change, Throwable reason) {
+        deadLetters.write(module, change, reason);
+    }
+
     public ChangeHandler forModule(String otherModule) {
         return batch -> handle(otherModule, batch);
     }

@@ -44,7 +44,7 @@ class ValidateCommandTest {
         Path cfg = dir.resolve("ok.yml");
         Files.writeString(cfg, "source: {type: automate, host: db, user: f}\nsinks: [{type: stdout}]\n");
         String[] out = {CliRun.run(0, "validate", "--config", cfg.toString())};
-        assertTrue(out[0].contains("valid (1 sinks, 16 table mappings, 31 rules)"), out[0]);
+        assertTrue(out[0].contains("valid (1 sinks, 19 table mappings, 32 rules)"), out[0]);
     }
 
     @Test

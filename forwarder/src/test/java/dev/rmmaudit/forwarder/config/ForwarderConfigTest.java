@@ -130,7 +130,7 @@ class ForwarderConfigTest {
         assertTrue(m.contains("source.pollInterval: must be a duration"), m);
         String unknown = "source:\n  type: oracle\nsinks:\n  - {type: stdout}\n";
         m = assertThrows(ConfigException.class, () -> load(unknown, Map.of())).getMessage();
-        assertTrue(m.contains("source.type: must be one of automate | screenconnect, not 'oracle'"), m);
+        assertTrue(m.contains("source.type: must be one of automate | screenconnect | logfile, not 'oracle'"), m);
     }
 
     @Test

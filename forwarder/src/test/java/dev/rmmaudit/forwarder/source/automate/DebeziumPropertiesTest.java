@@ -81,7 +81,7 @@ class DebeziumPropertiesTest {
         dev.rmmaudit.forwarder.mapping.TableMapping odd = new dev.rmmaudit.forwarder.mapping.TableMapping(
                 users.source(), users.module(), users.table(), users.key(), users.role(), columns, users.secrets(),
                 users.superAdminMask(), users.bitNames(), users.fields(), java.util.List.of(), users.labels(),
-                users.optional(), users.truncate());
+                users.optional(), users.truncate(), users.parse());
         assertEquals(null, DebeziumProperties.columnIncludeList("labtech", java.util.List.of(odd)),
                 "a list entry cannot carry a comma: capture all rather than lose the column");
     }
