@@ -36,6 +36,7 @@ public final class DatabaseChecks {
         out.add(serverId(f));
         out.add(retention(f));
         out.add(authentication(f, c));
+        out.add(errorLog(f));
         out.addAll(grants(f, c));
         out.addAll(tables(f, c, mappings));
         return out;
@@ -121,6 +122,27 @@ public final class DatabaseChecks {
 
     private static String human(long seconds) {
         return seconds % 86_400 == 0 ? seconds / 86_400 + " days" : seconds / 3_600.0 + " hours";
+    }
+
+    /**
+     * Whether the error log records refused logins (for a log source of format {@code mysql-error}): MariaDB with
+     * {@code log_warnings} 2 or more (its default), MySQL 8 with {@code log_error_verbosity} 3.
+     */
+    static CheckResult errorLog(ServerFacts f) {
+        String where = f.variable("log_error") == null || f.variable("log_error").isBlank() ? ""
+                : " (" + f.variable("log_error") + ")";
+        if (f.isMariaDb()) {
+            double w = number(f.variable("log_warnings"));
+            return w >= 2 ? CheckResult.ok("error log", "refused logins are recorded in the error log" + where
+                    + "; log_warnings = " + f.variable("log_warnings")) : CheckResult.warn("error log", "refused logins"
+                    + " are not recorded: log_warnings = " + f.variable("log_warnings"), "SET GLOBAL log_warnings = 2;"
+                    + " and log_warnings = 2 in my.ini, to follow them with a log source (format: mysql-error)");
+        }
+        double v = number(f.variable("log_error_verbosity"));
+        return v >= 3 ? CheckResult.ok("error log", "refused logins are recorded in the error log" + where
+                + "; log_error_verbosity = 3") : CheckResult.warn("error log", "refused logins are not recorded:"
+                + " log_error_verbosity = " + f.variable("log_error_verbosity"), "SET PERSIST log_error_verbosity = 3;"
+                + " to follow them with a log source (format: mysql-error)");
     }
 
     /**
@@ -225,7 +247,7 @@ public final class DatabaseChecks {
     /** The lower-case variable names {@link ServerProbe} reads. */
     static final Set<String> VARIABLES = Set.of("log_bin", "binlog_format", "binlog_row_image", "server_id",
             "binlog_expire_logs_seconds", "expire_logs_days", "default_authentication_plugin",
-            "authentication_policy", "log_warnings", "log_error_verbosity");
+            "authentication_policy", "log_warnings", "log_error_verbosity", "log_error");
 
     static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);

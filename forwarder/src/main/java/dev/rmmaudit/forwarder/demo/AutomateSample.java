@@ -42,6 +42,16 @@ public final class AutomateSample {
         return password;
     }
 
+    /** A login with a wrong password, as a password guesser would try it; refused. */
+    public static void tryWrongPassword(ThrowawayDatabase db, String user) {
+        try (Connection c = DriverManager.getConnection("jdbc:mysql://" + db.host() + ":" + db.port()
+                + "/?sslMode=DISABLED&connectTimeout=5000", user, "guess-" + new SecureRandom().nextInt(1000))) {
+            throw new IllegalStateException("the server let a wrong password in");
+        } catch (SQLException refused) {
+            // what a guesser gets: the server logs it
+        }
+    }
+
     /** A root connection to {@code database}. */
     public static Connection connect(ThrowawayDatabase db, String database) throws SQLException {
         Connection c = DriverManager.getConnection(db.jdbcUrl(), db.rootUser(), db.rootPassword());

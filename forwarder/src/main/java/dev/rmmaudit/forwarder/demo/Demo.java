@@ -2,6 +2,8 @@ package dev.rmmaudit.forwarder.demo;
 
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
+import dev.rmmaudit.forwarder.config.InventoryConfig;
+import dev.rmmaudit.forwarder.config.LogFileSourceConfig;
 import dev.rmmaudit.forwarder.config.RulesConfig;
 import dev.rmmaudit.forwarder.config.ScreenConnectSourceConfig;
 import dev.rmmaudit.forwarder.config.Secret;
@@ -54,10 +56,14 @@ public final class Demo {
             narration.println("# sample Automate schema loaded; forwarder account has only: " + AutomateSample.GRANTS);
             AutomateSourceConfig source = new AutomateSourceConfig(db.flavor(), db.host(), db.port(), "forwarder",
                     new Secret(password), "labtech", 5401, state, "disabled", "none", Map.of());
+            // the throwaway server's own error log, where its refused logins are (a local server's only)
+            List<LogFileSourceConfig> logs = db instanceof LocalServer local ? List.of(new LogFileSourceConfig(
+                    "database-error-log", List.of(local.errorLog().getParent().toString().replace('\\', '/')
+                    + "/server.log*"), "mysql-error", "end", Duration.ofMillis(200), state)) : List.of();
             ForwarderConfig config = new ForwarderConfig(source, List.of(new StdoutSinkConfig("stdout", format)), null,
                     state.resolve("dead-letter.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(),
                     ForwarderConfig.DEFAULT_DRAIN_TIMEOUT, sc == null ? null : ScreenConnectSourceConfig.of(appData,
-                    Duration.ofMillis(200), state, "end"));
+                    Duration.ofMillis(200), state, "end"), InventoryConfig.OFF, logs);
             Sink sink = new StdoutSink("stdout", Encoder.forFormat(format), events);
             try (Forwarder forwarder = Forwarder.start(config, List.of(sink));
                     Connection c = AutomateSample.connect(db, "labtech")) {
@@ -72,6 +78,15 @@ public final class Demo {
                     long before = forwarder.pipeline().events();
                     SqlScript.run(c, step);
                     awaitQuiet(forwarder, before);
+                }
+                if (!logs.isEmpty()) {
+                    Thread.sleep(400); // the log source's first look: what was logged before is history
+                    step(forwarder, "someone guesses the database password of 'admin' six times (the server's own"
+                            + " error log records each refusal)", () -> {
+                                for (int i = 0; i < 6; i++) {
+                                    AutomateSample.tryWrongPassword(db, "admin");
+                                }
+                            });
                 }
                 if (sc != null) {
                     playScreenConnect(sc, forwarder);

@@ -58,7 +58,8 @@ class DatabaseChecksTest {
         List<CheckResult> rs = DatabaseChecks.evaluate(facts(MYSQL8, goodVariables(), GOOD_GRANTS), config("mysql",
                 "preferred"), MAPPINGS);
         assertFalse(Checker.failed(rs), rs.toString());
-        assertTrue(rs.stream().noneMatch(r -> r.status() == CheckResult.Status.WARN), rs.toString());
+        assertTrue(rs.stream().noneMatch(r -> r.status() == CheckResult.Status.WARN && !r.check().equals("error log")),
+                rs.toString());
         assertEquals("binlogs are kept 30 days (binlog_expire_logs_seconds = 2592000)", find(rs, "binlog retention")
                 .detail());
     }
@@ -118,6 +119,27 @@ class DatabaseChecksTest {
         policy.put("authentication_policy", "*,,");
         assertEquals(CheckResult.Status.FAIL, DatabaseChecks.authentication(facts("8.4.0", policy, GOOD_GRANTS),
                 config("mysql", "disabled")).status(), "MySQL 8.4 names the default in authentication_policy");
+    }
+
+    @Test
+    void errorLog_mariaDbWarningsAndMysql8Verbosity_sayWhetherRefusedLoginsAreRecorded() {
+        Map<String, String> maria = goodVariables();
+        maria.put("log_warnings", "2");
+        maria.put("log_error", "/var/lib/mysql/host.err");
+        CheckResult ok = DatabaseChecks.errorLog(facts(MARIADB, maria, GOOD_GRANTS));
+        assertEquals(CheckResult.Status.OK, ok.status());
+        assertTrue(ok.detail().contains("/var/lib/mysql/host.err"), ok.detail());
+        maria.put("log_warnings", "1");
+        CheckResult low = DatabaseChecks.errorLog(facts(MARIADB, maria, GOOD_GRANTS));
+        assertEquals(CheckResult.Status.WARN, low.status());
+        assertTrue(low.remedy().startsWith("SET GLOBAL log_warnings = 2;"), low.remedy());
+        Map<String, String> mysql = goodVariables();
+        mysql.put("log_error_verbosity", "2");
+        CheckResult quiet = DatabaseChecks.errorLog(facts(MYSQL8, mysql, GOOD_GRANTS));
+        assertEquals(CheckResult.Status.WARN, quiet.status());
+        assertTrue(quiet.remedy().contains("log_error_verbosity = 3"), quiet.remedy());
+        mysql.put("log_error_verbosity", "3");
+        assertEquals(CheckResult.Status.OK, DatabaseChecks.errorLog(facts(MYSQL8, mysql, GOOD_GRANTS)).status());
     }
 
     @Test

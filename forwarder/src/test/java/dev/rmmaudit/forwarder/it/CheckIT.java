@@ -87,7 +87,8 @@ class CheckIT {
                     .toString(), "--json");
             Map<String, JsonNode> r = byCheck(out);
             for (String c : new String[] {"database connection", "flavor", "log_bin", "binlog_format",
-                    "binlog_row_image", "server_id", "grants", "table users", "table userclasses", "sink siem"}) {
+                    "binlog_row_image", "server_id", "grants", "error log", "table users", "table userclasses",
+                    "sink siem"}) {
                 assertEquals("ok", r.get(c).get("status").asText(), c + ": " + r.get(c));
             }
             assertFalse(r.containsKey("least privilege"), out);
