@@ -8,11 +8,11 @@ import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
+import dev.rmmaudit.forwarder.source.StateFiles;
 import dev.rmmaudit.forwarder.source.automate.DirectoryLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -242,9 +242,7 @@ public final class Inventory implements AutoCloseable {
 
     private void saveLastRun(Instant at) throws IOException {
         Files.createDirectories(stateFile.getParent());
-        Path tmp = stateFile.resolveSibling("inventory.json.tmp");
-        JSON.writeValue(tmp.toFile(), Map.of("lastRun", at.toString()));
-        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.writeJson(stateFile, Map.of("lastRun", at.toString()));
     }
 
     @Override

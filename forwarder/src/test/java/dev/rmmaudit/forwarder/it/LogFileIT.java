@@ -12,7 +12,7 @@ import dev.rmmaudit.forwarder.config.StdoutSinkConfig;
 import dev.rmmaudit.forwarder.demo.LocalServer;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.pipeline.Forwarder;
-import dev.rmmaudit.forwarder.testing.TestSink;
+import dev.rmmaudit.forwarder.testing.KeptSink;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,8 +20,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,33 +36,9 @@ class LogFileIT {
     @TempDir
     Path dir;
 
-    private static final class Kept extends TestSink {
-        final List<SecurityEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-        Kept() {
-            super("kept");
-        }
-
-        @Override
-        public void deliver(List<SecurityEvent> batch) {
-            events.addAll(batch);
-        }
-
-        List<SecurityEvent> of(String action) {
-            return List.copyOf(events).stream().filter(e -> e.action().equals(action)).toList();
-        }
-    }
-
     private static void wrongPassword(LocalServer db, String user) {
         assertThrows(SQLException.class, () -> DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + db.port()
                 + "/?sslMode=DISABLED&connectTimeout=5000", user, "not-the-password").close());
-    }
-
-    private static void await(Kept k, String action, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (k.of(action).size() < n && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
     }
 
     @Test
@@ -74,7 +48,7 @@ class LogFileIT {
                 "skipped: no mariadbd/mysqld on this machine (apt-get install mariadb-server)");
         try (LocalServer db = LocalServer.start(binary.orElseThrow())) {
             Path log = db.errorLog();
-            Kept sink = new Kept();
+            KeptSink sink = new KeptSink();
             ForwarderConfig config = new ForwarderConfig(null, List.of(new StdoutSinkConfig("kept", "cef")), null,
                     dir.resolve("dead.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(), Duration.ofSeconds(5), null,
                     InventoryConfig.OFF, List.of(new LogFileSourceConfig("db", List.of(log.getParent().toString()
@@ -85,7 +59,7 @@ class LogFileIT {
                 for (int i = 0; i < 6; i++) {
                     wrongPassword(db, "mallory");
                 }
-                await(sink, "database-login-failed", 6);
+                sink.await(KeptSink.action("database-login-failed"), 6);
                 Files.move(log, log.resolveSibling("server.log.1"));
                 wrongPassword(db, "mallory"); // still written to the renamed file
                 try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.rootUser(), db.rootPassword());
@@ -93,9 +67,9 @@ class LogFileIT {
                     st.execute("FLUSH ERROR LOGS"); // opens a new server.log
                 }
                 wrongPassword(db, "eve");
-                await(sink, "database-login-failed", 8);
+                sink.await(KeptSink.action("database-login-failed"), 8);
                 Thread.sleep(500);
-                List<SecurityEvent> refused = sink.of("database-login-failed");
+                List<SecurityEvent> refused = sink.await(KeptSink.action("database-login-failed"), 8);
                 assertEquals(8, refused.size(), "each refused login once: " + refused);
                 assertEquals(7, refused.stream().filter(e -> "mallory".equals(e.targetUserName())).count());
                 assertTrue(refused.stream().allMatch(e -> e.sourceAddress() != null && !e.sourceAddress().isEmpty()));

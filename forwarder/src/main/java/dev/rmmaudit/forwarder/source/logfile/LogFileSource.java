@@ -8,6 +8,7 @@ import dev.rmmaudit.forwarder.config.LogFileSourceConfig;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
+import dev.rmmaudit.forwarder.source.StateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,7 +17,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
@@ -90,7 +90,7 @@ public final class LogFileSource implements AutoCloseable {
         this.clock = clock;
         this.stateFile = config.stateDir().resolve("logfile-" + config.name().replaceAll("[^A-Za-z0-9_.-]", "_")
                 + ".json");
-        this.server = "logfile:" + hostName();
+        this.server = "logfile:" + StateFiles.hostName();
     }
 
     public CompletableFuture<Void> completion() {
@@ -349,18 +349,9 @@ public final class LogFileSource implements AutoCloseable {
                 t.fields.forEach(n.putArray("fields")::add);
             }
         }
-        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), s);
-        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.writeJson(stateFile, s);
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
 
     @Override
     public void close() {

@@ -8,10 +8,10 @@ import dev.rmmaudit.forwarder.config.ScreenConnectSourceConfig;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import dev.rmmaudit.forwarder.source.ChangeHandler;
 import dev.rmmaudit.forwarder.source.RowChange;
+import dev.rmmaudit.forwarder.source.StateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -102,7 +102,7 @@ public final class ScreenConnectSource implements AutoCloseable {
             }
         }
         this.dbMappings = List.copyOf(db);
-        this.server = "screenconnect:" + hostName();
+        this.server = "screenconnect:" + StateFiles.hostName();
         this.stateFile = config.stateDir().resolve("screenconnect-state.json");
     }
 
@@ -772,18 +772,9 @@ public final class ScreenConnectSource implements AutoCloseable {
                 });
             }
         }
-        Path tmp = stateFile.resolveSibling(stateFile.getFileName() + ".tmp");
-        JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), s);
-        Files.move(tmp, stateFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        StateFiles.writeJson(stateFile, s);
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
 
     @Override
     public void close() {

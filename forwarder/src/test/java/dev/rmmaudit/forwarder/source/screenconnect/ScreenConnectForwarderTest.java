@@ -1,5 +1,7 @@
 package dev.rmmaudit.forwarder.source.screenconnect;
 
+import static dev.rmmaudit.forwarder.testing.KeptSink.action;
+import static dev.rmmaudit.forwarder.testing.KeptSink.alert;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,16 +13,13 @@ import dev.rmmaudit.forwarder.config.StdoutSinkConfig;
 import dev.rmmaudit.forwarder.demo.ScreenConnectSample;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.pipeline.Forwarder;
+import dev.rmmaudit.forwarder.testing.KeptSink;
 import dev.rmmaudit.forwarder.testing.ScreenConnectFixtures;
-import dev.rmmaudit.forwarder.testing.TestSink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,35 +33,6 @@ class ScreenConnectForwarderTest {
     @TempDir
     Path dir;
 
-    private static final class Kept extends TestSink {
-        final List<SecurityEvent> events = Collections.synchronizedList(new ArrayList<>());
-
-        Kept() {
-            super("kept");
-        }
-
-        @Override
-        public void deliver(List<SecurityEvent> batch) {
-            events.addAll(batch);
-        }
-
-        List<SecurityEvent> await(Predicate<SecurityEvent> p, int n) throws InterruptedException {
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (System.nanoTime() < deadline && List.copyOf(events).stream().filter(p).count() < n) {
-                Thread.sleep(20);
-            }
-            return List.copyOf(events).stream().filter(p).toList();
-        }
-    }
-
-    private static Predicate<SecurityEvent> action(String a) {
-        return e -> e.action().equals(a) && !e.isAlert();
-    }
-
-    private static Predicate<SecurityEvent> alert(String ruleName) {
-        return e -> e.isAlert() && e.action().equals(ruleName);
-    }
-
     private ForwarderConfig config(Path appData) {
         return new ForwarderConfig(null, List.of(new StdoutSinkConfig("kept", "cef")), null,
                 dir.resolve("dead.jsonl"), RulesConfig.DEFAULT, Map.of(), Map.of(), Duration.ofSeconds(5),
@@ -73,7 +43,7 @@ class ScreenConnectForwarderTest {
     @ValueSource(booleans = {false, true})
     void forwarder_screenConnectActivity_becomesEventsAndRaisesTheAlerts(boolean legacy) throws Exception {
         Path appData = dir.resolve("App_Data");
-        Kept sink = new Kept();
+        KeptSink sink = new KeptSink();
         try (ScreenConnectSample sample = ScreenConnectSample.create(appData, legacy);
                 Forwarder f = Forwarder.start(config(appData), List.of(sink))) {
             Instant now = Instant.now();
@@ -153,7 +123,7 @@ class ScreenConnectForwarderTest {
     @Test
     void forwarder_userStoreReset_oneCriticalAlertNamingTheNewAdministratorAndTheRemovedUsers() throws Exception {
         Path appData = dir.resolve("App_Data");
-        Kept sink = new Kept();
+        KeptSink sink = new KeptSink();
         try (ScreenConnectSample sample = ScreenConnectSample.create(appData);
                 Forwarder f = Forwarder.start(config(appData), List.of(sink))) {
             // an administrator logged in a moment before: the reset is flagged all the same
