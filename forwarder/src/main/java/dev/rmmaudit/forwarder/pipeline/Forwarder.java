@@ -15,6 +15,7 @@ import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
+import dev.rmmaudit.forwarder.health.Heartbeat;
 import dev.rmmaudit.forwarder.inventory.Inventory;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import dev.rmmaudit.forwarder.source.logfile.LogFileSource;
@@ -45,6 +46,7 @@ public final class Forwarder implements AutoCloseable {
     private final Duration drainTimeout;
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private Inventory inventory;
+    private Heartbeat heartbeat;
     private final List<LogFileSource> logs;
 
     private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, List<LogFileSource> logs,
@@ -169,6 +171,9 @@ public final class Forwarder implements AutoCloseable {
         Forwarder f = new Forwarder(source, screenConnect, logs, pipeline, List.copyOf(sinks), config.drainTimeout(),
                 config);
         f.inventory = inventory;
+        f.heartbeat = new Heartbeat(config.heartbeatInterval(), f.status(), pipeline::broadcast, Clock.systemUTC(),
+                dev.rmmaudit.forwarder.source.StateFiles.hostName());
+        f.heartbeat.start();
         return f;
     }
 
@@ -202,6 +207,44 @@ public final class Forwarder implements AutoCloseable {
                         "known-login-addresses.json")));
     }
 
+    /** What the heartbeat reports: each source's position and lag, what was sent, what each sink owes. */
+    private Heartbeat.Status status() {
+        return new Heartbeat.Status() {
+            @Override
+            public java.util.Map<String, java.util.Map<String, String>> sources() {
+                java.util.Map<String, java.util.Map<String, String>> s = new java.util.LinkedHashMap<>();
+                if (source != null) {
+                    s.put("automate", source.status(java.time.Instant.now()));
+                }
+                if (screenConnect != null) {
+                    s.put("screenconnect", screenConnect.status());
+                }
+                logs.forEach(l -> s.put("log_" + l.name(), l.status()));
+                return s;
+            }
+
+            @Override
+            public long events() {
+                return pipeline.events() - pipeline.alerts();
+            }
+
+            @Override
+            public long alerts() {
+                return pipeline.alerts();
+            }
+
+            @Override
+            public long deadLettered() {
+                return pipeline.deadLettered();
+            }
+
+            @Override
+            public java.util.Map<String, Long> backlog() {
+                return pipeline.pendingBySink();
+            }
+        };
+    }
+
     /** Waits until the binlog reader is connected: every change committed afterwards will be forwarded. */
     public boolean awaitStreaming(Duration timeout) throws InterruptedException {
         return source == null || source.awaitStreaming(timeout);
@@ -229,6 +272,9 @@ public final class Forwarder implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (heartbeat != null) {
+            heartbeat.close();
         }
         if (inventory != null) {
             inventory.close();

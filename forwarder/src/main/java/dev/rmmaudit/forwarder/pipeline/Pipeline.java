@@ -86,6 +86,15 @@ public final class Pipeline implements ChangeHandler {
      * Sends an alert about the forwarder itself to every sink that takes alerts, except {@code except} (the one
      * in trouble, or null), without waiting: it never blocks the caller and is not tied to a binlog position.
      */
+    /** Sends {@code event} to every sink, whatever it selects (the heartbeat); counted as neither event nor alert. */
+    public void broadcast(SecurityEvent event) {
+        for (SinkWorker w : workers) {
+            synchronized (lastSubmitted) {
+                lastSubmitted.put(w, w.offer(event));
+            }
+        }
+    }
+
     public void raise(SecurityEvent alert, Sink except) {
         alerts.incrementAndGet();
         for (int i = 0; i < routes.size(); i++) {

@@ -44,6 +44,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private String flavor;
     private List<SinkConfig> extraSinks = List.of();
     private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
+    private Duration heartbeat = Duration.ZERO;
     private dev.rmmaudit.forwarder.config.InventoryConfig inventory =
             dev.rmmaudit.forwarder.config.InventoryConfig.OFF;
 
@@ -88,7 +89,7 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select), buffers, drainTimeout, null, inventory);
+                Map.of("siem", select), buffers, drainTimeout, null, inventory).withHeartbeat(heartbeat);
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */
@@ -130,6 +131,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** Buffers by sink name for the next start (memory when not named). */
     public ForwarderFixture buffers(Map<String, dev.rmmaudit.forwarder.config.BufferConfig> b) {
         this.buffers = Map.copyOf(b);
+        return this;
+    }
+
+    /** A heartbeat every {@code interval} from the next start (none unless set). */
+    public ForwarderFixture heartbeat(Duration interval) {
+        this.heartbeat = interval;
         return this;
     }
 

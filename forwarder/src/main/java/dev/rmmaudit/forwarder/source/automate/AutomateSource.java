@@ -43,6 +43,7 @@ public final class AutomateSource implements AutoCloseable {
     /** Batches handed to the pipeline and not yet committed, in binlog order (bounded: backpressure). */
     private final BlockingQueue<PendingCommit> commits = new ArrayBlockingQueue<>(256);
     private Thread committer;
+    private volatile String committedPosition;
     /** True on a first start (no offsets yet) until a resume point is committed. */
     private volatile boolean needsResumePoint;
     private volatile PendingCommit current;
@@ -65,6 +66,23 @@ public final class AutomateSource implements AutoCloseable {
     /** The mappings of the database's own tables: without those whose rows the forwarder makes itself. */
     public static List<TableMapping> realTables(List<TableMapping> mappings) {
         return mappings.stream().filter(m -> !m.madeByForwarder()).toList();
+    }
+
+    /**
+     * The binlog position committed last ({@code file:pos}, after delivery), and how many seconds old the oldest
+     * change read but not yet delivered everywhere is (0 when nothing is owed): for the heartbeat.
+     */
+    public java.util.Map<String, String> status(java.time.Instant now) {
+        java.util.Map<String, String> s = new java.util.LinkedHashMap<>();
+        s.put("position", committedPosition == null ? "" : committedPosition);
+        PendingCommit head = current != null ? current : commits.peek();
+        long lag = 0;
+        if (head != null && head.last() != null && head.last().record().sourceOffset() != null
+                && head.last().record().sourceOffset().get("ts_sec") instanceof Number ts) {
+            lag = Math.max(0, now.getEpochSecond() - ts.longValue());
+        }
+        s.put("lag_seconds", Long.toString(lag));
+        return s;
     }
 
     /** Starts following the binlog on a thread of its own; changes go to {@code handler} in order. */
@@ -237,6 +255,10 @@ public final class AutomateSource implements AutoCloseable {
                     p.committer().markProcessed(p.last());
                 }
                 p.committer().markBatchFinished();
+                if (p.last() != null && p.last().record().sourceOffset() != null) {
+                    java.util.Map<String, ?> o = p.last().record().sourceOffset();
+                    committedPosition = o.get("file") + ":" + o.get("pos");
+                }
                 current = null;
             } catch (InterruptedException e) {
                 return;

@@ -72,7 +72,7 @@ public final class LogFileSource implements AutoCloseable {
     private final Clock clock;
     private final Path stateFile;
     private final String server;
-    private final Map<String, Tailed> files = new LinkedHashMap<>();
+    private final Map<String, Tailed> files = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final AtomicLong lines = new AtomicLong();
     private final AtomicLong unparsed = new AtomicLong();
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
@@ -93,6 +93,11 @@ public final class LogFileSource implements AutoCloseable {
         this.server = "logfile:" + StateFiles.hostName();
     }
 
+    /** The source's name, as its configuration gives it. */
+    public String name() {
+        return config.name();
+    }
+
     public CompletableFuture<Void> completion() {
         return completion;
     }
@@ -100,6 +105,15 @@ public final class LogFileSource implements AutoCloseable {
     /** Lines read and handed on so far. */
     public long lines() {
         return lines.get();
+    }
+
+    /** For the heartbeat: the files followed and the lines read. */
+    public Map<String, String> status() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("files", Integer.toString(files.size()));
+        s.put("lines", Long.toString(lines.get()));
+        s.put("unparsed", Long.toString(unparsed.get()));
+        return s;
     }
 
     /** Lines that did not parse (dead-lettered). */

@@ -67,7 +67,7 @@ public final class ScreenConnectSource implements AutoCloseable {
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong purged = new AtomicLong();
-    private final Map<String, Long> positions = new TreeMap<>();
+    private final Map<String, Long> positions = java.util.Collections.synchronizedSortedMap(new TreeMap<>());
     private final Map<String, String> anchors = new TreeMap<>();
     private final Map<String, RecentRows> recent = new HashMap<>();
     private final Set<String> renumbered = new java.util.HashSet<>();
@@ -313,6 +313,18 @@ public final class ScreenConnectSource implements AutoCloseable {
     /** The users of the last good User.xml (secrets as digests), for the inventory; null before the first. */
     public Map<String, Map<String, Object>> users() {
         return users == null ? null : users.rows;
+    }
+
+    /** The rowid read last per table (for the heartbeat); the files' changes are read whole each round. */
+    public Map<String, String> status() {
+        Map<String, String> s = new LinkedHashMap<>();
+        StringBuilder p = new StringBuilder();
+        synchronized (positions) {
+            positions.forEach((t, rowid) -> p.append(p.length() == 0 ? "" : ",").append(t).append('=').append(rowid));
+        }
+        s.put("position", p.toString());
+        s.put("rows", Long.toString(rows.get()));
+        return s;
     }
 
     /** Rows removed by ScreenConnect's routine purge (not reported as evidence removal). */
