@@ -1,0 +1,25 @@
+package dev.rmmaudit.forwarder.health;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The shipped service definitions restart the forwarder when it fails, and check its configuration first. */
+class ServiceDefinitionsTest {
+    private static final Path PACKAGING = Path.of("..", "packaging");
+
+    @Test
+    void serviceDefinitions_restartOnFailure() throws Exception {
+        String unit;
+        try (var files = Files.list(PACKAGING.resolve("systemd"))) {
+            unit = Files.readString(files.filter(p -> p.toString().endsWith(".service")).findFirst().orElseThrow());
+        }
+        assertTrue(unit.lines().anyMatch(l -> l.trim().equals("Restart=on-failure")), unit);
+        assertTrue(unit.contains("ExecStartPre=") && unit.contains(" validate --config "), unit);
+        String winsw = Files.readString(PACKAGING.resolve("windows").resolve("rmm-audit-forwarder.xml"));
+        assertTrue(winsw.contains("<onfailure action=\"restart\""), winsw);
+        assertTrue(winsw.contains("<log mode=\"roll-by-size\">"), winsw);
+    }
+}
