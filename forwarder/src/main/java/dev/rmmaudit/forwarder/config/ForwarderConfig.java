@@ -30,10 +30,7 @@ public record ForwarderConfig(
         ScreenConnectSourceConfig screenConnect,
         InventoryConfig inventory,
         List<LogFileSourceConfig> logFiles,
-        java.time.Duration heartbeatInterval) {
-
-    /** How often a configuration file's forwarder sends its heartbeat unless it says otherwise. */
-    public static final java.time.Duration DEFAULT_HEARTBEAT = java.time.Duration.ofSeconds(60);
+        WatchConfig watch) {
 
     /** A configuration built in code with log sources: no heartbeat unless asked for. */
     public ForwarderConfig(AutomateSourceConfig source, List<SinkConfig> sinks, Path mappingsDir, Path deadLetterFile,
@@ -41,13 +38,18 @@ public record ForwarderConfig(
             java.time.Duration drainTimeout, ScreenConnectSourceConfig screenConnect, InventoryConfig inventory,
             List<LogFileSourceConfig> logFiles) {
         this(source, sinks, mappingsDir, deadLetterFile, rules, sinkSelect, sinkBuffers, drainTimeout, screenConnect,
-                inventory, logFiles, java.time.Duration.ZERO);
+                inventory, logFiles, WatchConfig.OFF);
     }
 
     /** This configuration with a heartbeat every {@code interval} (0: none). */
     public ForwarderConfig withHeartbeat(java.time.Duration interval) {
+        return withWatch(new WatchConfig(interval, watch.metricsHost(), watch.metricsPort()));
+    }
+
+    /** This configuration watched as {@code w} says. */
+    public ForwarderConfig withWatch(WatchConfig w) {
         return new ForwarderConfig(source, sinks, mappingsDir, deadLetterFile, rules, sinkSelect, sinkBuffers,
-                drainTimeout, screenConnect, inventory, logFiles, interval);
+                drainTimeout, screenConnect, inventory, logFiles, w);
     }
 
     /** A configuration without log-file sources. */
@@ -117,7 +119,7 @@ public record ForwarderConfig(
     public static ForwarderConfig read(ConfigNode root, Path baseDir) {
         if (!root.isMap()) {
             root.problem("the configuration must be a map with keys source, sinks, mappings, deadLetterFile, rules,"
-                    + " inventory, heartbeat");
+                    + " inventory, heartbeat, metrics");
             return null;
         }
         AutomateSourceConfig source = null;
@@ -171,20 +173,13 @@ public record ForwarderConfig(
         RulesConfig rules = RulesConfig.read(root.child("rules"), baseDir);
         java.time.Duration drain = Durations.read(root.child("drainTimeout"), DEFAULT_DRAIN_TIMEOUT);
         InventoryConfig inventory = InventoryConfig.read(root.child("inventory"));
-        ConfigNode beat = root.child("heartbeat");
-        java.time.Duration heartbeat = Durations.read(beat.child("interval"), DEFAULT_HEARTBEAT);
-        if (heartbeat.isNegative()) {
-            beat.child("interval").problem("must be 0 (off) or longer");
-        }
-        if (beat.isPresent()) {
-            beat.rejectUnknownKeys();
-        }
+        WatchConfig watch = WatchConfig.read(root.child("heartbeat"), root.child("metrics"));
         root.rejectUnknownKeys();
         return new ForwarderConfig(source, sinks,
                 mappings == null ? null : baseDir.resolve(mappings).normalize(),
                 dead == null ? state.resolve("dead-letter.jsonl") : baseDir.resolve(dead).normalize(), rules,
                 Map.copyOf(selects), Map.copyOf(buffers), drain, screenConnect, inventory, List.copyOf(logFiles),
-                heartbeat);
+                watch);
     }
 
     private static List<SinkConfig> readSinks(ConfigNode root, Path baseDir, Path stateDir,

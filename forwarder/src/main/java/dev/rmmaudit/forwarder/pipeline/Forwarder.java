@@ -15,6 +15,7 @@ import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.sink.Sink;
 import dev.rmmaudit.forwarder.sink.Sinks;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
+import dev.rmmaudit.forwarder.health.HealthServer;
 import dev.rmmaudit.forwarder.health.Heartbeat;
 import dev.rmmaudit.forwarder.inventory.Inventory;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
@@ -47,6 +48,7 @@ public final class Forwarder implements AutoCloseable {
     private final CompletableFuture<Void> completion = new CompletableFuture<>();
     private Inventory inventory;
     private Heartbeat heartbeat;
+    private HealthServer healthServer;
     private final List<LogFileSource> logs;
 
     private Forwarder(AutomateSource source, ScreenConnectSource screenConnect, List<LogFileSource> logs,
@@ -171,9 +173,14 @@ public final class Forwarder implements AutoCloseable {
         Forwarder f = new Forwarder(source, screenConnect, logs, pipeline, List.copyOf(sinks), config.drainTimeout(),
                 config);
         f.inventory = inventory;
-        f.heartbeat = new Heartbeat(config.heartbeatInterval(), f.status(), pipeline::broadcast, Clock.systemUTC(),
+        f.heartbeat = new Heartbeat(config.watch().heartbeat(), f.status(), pipeline::broadcast, Clock.systemUTC(),
                 dev.rmmaudit.forwarder.source.StateFiles.hostName());
         f.heartbeat.start();
+        if (config.watch().servesMetrics()) {
+            f.healthServer = new HealthServer(config.watch().metricsHost(), config.watch().metricsPort(), f.status(),
+                    List.copyOf(sinks));
+            f.healthServer.start();
+        }
         return f;
     }
 
@@ -208,8 +215,28 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /** What the heartbeat reports: each source's position and lag, what was sent, what each sink owes. */
-    private Heartbeat.Status status() {
-        return new Heartbeat.Status() {
+    private HealthServer.Facts status() {
+        return new HealthServer.Facts() {
+            @Override
+            public java.util.Map<String, String> sourceProblems() {
+                java.util.Map<String, String> p = new java.util.LinkedHashMap<>();
+                if (source != null && source.completion().isDone()) {
+                    p.put("automate", "stopped (see the log)");
+                } else if (source != null && !source.isStreaming()) {
+                    p.put("automate", "not connected to the binlog");
+                }
+                if (screenConnect != null && screenConnect.completion().isDone()) {
+                    p.put("screenconnect", "stopped (see the log)");
+                }
+                logs.stream().filter(l -> l.completion().isDone()).forEach(l -> p.put("log " + l.name(), "stopped"));
+                return p;
+            }
+
+            @Override
+            public double secondsSinceLastEvent() {
+                return pipeline.secondsSinceLastEvent();
+            }
+
             @Override
             public java.util.Map<String, java.util.Map<String, String>> sources() {
                 java.util.Map<String, java.util.Map<String, String>> s = new java.util.LinkedHashMap<>();
@@ -245,6 +272,11 @@ public final class Forwarder implements AutoCloseable {
         };
     }
 
+    /** The port /metrics and /health are served on, or -1 when they are not. */
+    public int metricsPort() {
+        return healthServer == null ? -1 : healthServer.port();
+    }
+
     /** Waits until the binlog reader is connected: every change committed afterwards will be forwarded. */
     public boolean awaitStreaming(Duration timeout) throws InterruptedException {
         return source == null || source.awaitStreaming(timeout);
@@ -275,6 +307,9 @@ public final class Forwarder implements AutoCloseable {
         }
         if (heartbeat != null) {
             heartbeat.close();
+        }
+        if (healthServer != null) {
+            healthServer.close();
         }
         if (inventory != null) {
             inventory.close();

@@ -29,6 +29,7 @@ public final class Pipeline implements ChangeHandler {
     private final EventMapper mapper;
     private final List<Route> routes;
     private final List<SinkWorker> workers = new ArrayList<>();
+    private volatile long lastEventMillis;
     private final java.util.Map<SinkWorker, CompletableFuture<Void>> lastSubmitted = new java.util.HashMap<>();
     private final DeadLetterFile deadLetters;
     private final RulesStage rules;
@@ -165,7 +166,12 @@ public final class Pipeline implements ChangeHandler {
         }
         int n = out.size();
         return CompletableFuture.allOf(deliveries.toArray(CompletableFuture[]::new))
-                .thenRun(() -> events.addAndGet(n));
+                .thenRun(() -> {
+                    events.addAndGet(n);
+                    if (n > 0) {
+                        lastEventMillis = System.currentTimeMillis();
+                    }
+                });
     }
 
     /**
@@ -339,6 +345,12 @@ public final class Pipeline implements ChangeHandler {
 
     public long rows() {
         return rows.get();
+    }
+
+    /** Seconds since events were last delivered, or -1 before the first. */
+    public double secondsSinceLastEvent() {
+        long last = lastEventMillis;
+        return last == 0 ? -1 : (System.currentTimeMillis() - last) / 1000.0;
     }
 
     public long events() {

@@ -12,7 +12,15 @@ public final class SinkMetrics {
     private final LongAdder latencyMillis = new LongAdder();
     private final LongAdder deliveries = new LongAdder();
 
+    private volatile boolean failing;
+
+    /** Whether the last attempt to deliver failed (the sink is not delivering now). */
+    public boolean failing() {
+        return failing;
+    }
+
     public void sent(long n) {
+        failing = false;
         sent.add(n);
     }
 
@@ -21,6 +29,7 @@ public final class SinkMetrics {
     }
 
     public void failed() {
+        failing = true;
         failures.increment();
     }
 

@@ -25,6 +25,13 @@ class HeartbeatSearchesTest {
         assertTrue(spl.lines().filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("[")
                 && !l.startsWith("|")).allMatch(l -> l.contains(" = ") || l.startsWith("search =")),
                 "every setting is key = value");
+        JsonNode dashboard = new ObjectMapper().readTree(DIR.resolve("grafana-dashboard.json").toFile());
+        assertTrue(dashboard.path("panels").size() >= 5);
+        for (JsonNode panel : dashboard.path("panels")) {
+            for (JsonNode t : panel.path("targets")) {
+                assertTrue(t.path("expr").asText().matches(".*(rmm_audit_|jvm_).*"), t.toString());
+            }
+        }
         String kql = Files.readString(DIR.resolve("sentinel-heartbeat-missing.kql"));
         assertTrue(kql.contains("\"" + Heartbeat.ACTION + "\"") && kql.contains("3 * interval"), kql);
     }

@@ -45,6 +45,7 @@ public final class ForwarderFixture implements AutoCloseable {
     private List<SinkConfig> extraSinks = List.of();
     private java.time.Duration drainTimeout = ForwarderConfig.DEFAULT_DRAIN_TIMEOUT;
     private Duration heartbeat = Duration.ZERO;
+    private boolean metrics;
     private dev.rmmaudit.forwarder.config.InventoryConfig inventory =
             dev.rmmaudit.forwarder.config.InventoryConfig.OFF;
 
@@ -89,7 +90,8 @@ public final class ForwarderFixture implements AutoCloseable {
         List<SinkConfig> sinks = new java.util.ArrayList<>(List.of(sink));
         sinks.addAll(extraSinks);
         return new ForwarderConfig(source, sinks, mappingsDir, stateDir.resolve("dead-letter.jsonl"), rules,
-                Map.of("siem", select), buffers, drainTimeout, null, inventory).withHeartbeat(heartbeat);
+                Map.of("siem", select), buffers, drainTimeout, null, inventory).withWatch(
+                new dev.rmmaudit.forwarder.config.WatchConfig(heartbeat, metrics ? "127.0.0.1" : null, 0));
     }
 
     /** Extra mappings (such as the failed-login template) for the next start. */
@@ -137,6 +139,12 @@ public final class ForwarderFixture implements AutoCloseable {
     /** A heartbeat every {@code interval} from the next start (none unless set). */
     public ForwarderFixture heartbeat(Duration interval) {
         this.heartbeat = interval;
+        return this;
+    }
+
+    /** Serve /metrics and /health on a free loopback port from the next start. */
+    public ForwarderFixture metrics() {
+        this.metrics = true;
         return this;
     }
 

@@ -307,19 +307,30 @@ public final class AutomateSource implements AutoCloseable {
      */
     public boolean awaitStreaming(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        while (System.nanoTime() < deadline && !completion.isDone()) {
-            try {
-                for (ObjectName name : server.queryNames(new ObjectName("debezium.*:type=connector-metrics,"
-                        + "context=streaming,server=" + DebeziumProperties.TOPIC_PREFIX + ",*"), null)) {
-                    if (Boolean.TRUE.equals(server.getAttribute(name, "Connected"))) {
-                        return true;
-                    }
-                }
-            } catch (javax.management.JMException e) {
-                // the metrics bean comes and goes while the connector starts: ask again
+        while (!completion.isDone()) {
+            if (isStreaming()) {
+                return true;
+            }
+            if (System.nanoTime() >= deadline) {
+                return false;
             }
             Thread.sleep(25);
+        }
+        return false;
+    }
+
+    /** Whether the binlog reader is connected now (Debezium's streaming metrics say so). */
+    public boolean isStreaming() {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        try {
+            for (ObjectName name : server.queryNames(new ObjectName("debezium.*:type=connector-metrics,"
+                    + "context=streaming,server=" + DebeziumProperties.TOPIC_PREFIX + ",*"), null)) {
+                if (Boolean.TRUE.equals(server.getAttribute(name, "Connected"))) {
+                    return true;
+                }
+            }
+        } catch (javax.management.JMException e) {
+            // the metrics bean comes and goes while the connector starts
         }
         return false;
     }
