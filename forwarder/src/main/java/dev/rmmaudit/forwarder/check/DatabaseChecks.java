@@ -5,7 +5,6 @@ import dev.rmmaudit.forwarder.mapping.TableMapping;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -249,7 +248,4 @@ public final class DatabaseChecks {
             "binlog_expire_logs_seconds", "expire_logs_days", "default_authentication_plugin",
             "authentication_policy", "log_warnings", "log_error_verbosity", "log_error");
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

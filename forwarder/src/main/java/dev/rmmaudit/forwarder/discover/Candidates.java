@@ -2,7 +2,6 @@ package dev.rmmaudit.forwarder.discover;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -52,7 +51,4 @@ public final class Candidates {
         return SECRET.matcher(column).matches();
     }
 
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

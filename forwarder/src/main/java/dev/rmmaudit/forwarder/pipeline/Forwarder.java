@@ -173,11 +173,12 @@ public final class Forwarder implements AutoCloseable {
         Forwarder f = new Forwarder(source, screenConnect, logs, pipeline, List.copyOf(sinks), config.drainTimeout(),
                 config);
         f.inventory = inventory;
-        f.heartbeat = new Heartbeat(config.watch().heartbeat(), f.status(), pipeline::broadcast, Clock.systemUTC(),
+        HealthServer.Facts facts = f.status();
+        f.heartbeat = new Heartbeat(config.watch().heartbeat(), facts, pipeline::broadcast, Clock.systemUTC(),
                 dev.rmmaudit.forwarder.source.StateFiles.hostName());
         f.heartbeat.start();
         if (config.watch().servesMetrics()) {
-            f.healthServer = new HealthServer(config.watch().metricsHost(), config.watch().metricsPort(), f.status(),
+            f.healthServer = new HealthServer(config.watch().metricsHost(), config.watch().metricsPort(), facts,
                     List.copyOf(sinks));
             f.healthServer.start();
         }

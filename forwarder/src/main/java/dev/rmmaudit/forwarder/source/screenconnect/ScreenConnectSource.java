@@ -193,7 +193,7 @@ public final class ScreenConnectSource implements AutoCloseable {
     private void openDatabases() throws SQLException {
         List<String> missing = new ArrayList<>();
         for (Path p : List.of(config.securityDb(), config.sessionDb())) {
-            if (SqliteFile.exists(p)) {
+            if (Files.exists(p)) {
                 databases.add(new SqliteFile(p));
             } else {
                 missing.add(p.toString());
@@ -269,14 +269,10 @@ public final class ScreenConnectSource implements AutoCloseable {
             }
         }
         for (Map.Entry<SqliteFile, Map<String, String>> e : tablesOf.entrySet()) {
-            if (names(e).containsKey("SecurityEvent")) {
+            if (e.getValue().containsKey("SecurityEvent")) {
                 LOG.info("{}: login, logout and password events from its SecurityEvent table", e.getKey().file());
             }
         }
-    }
-
-    private static Map<String, String> names(Map.Entry<SqliteFile, Map<String, String>> e) {
-        return e.getValue();
     }
 
     private static void report(SourceTable t) {

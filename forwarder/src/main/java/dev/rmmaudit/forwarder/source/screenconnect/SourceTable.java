@@ -2,7 +2,6 @@ package dev.rmmaudit.forwarder.source.screenconnect;
 
 import dev.rmmaudit.forwarder.mapping.TableMapping;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -104,13 +103,9 @@ record SourceTable(TableMapping mapping, SqliteFile db, String name, Set<String>
 
     /** The rows in {@code [from, to]} by rowid: their rowid and key (deletion checks). */
     List<Map<String, Object>> keysBetween(long from, long to) throws SQLException {
-        List<Map<String, Object>> out = new ArrayList<>();
         String k = key == null ? "rowid" : SqliteFile.quote(key);
-        for (Map<String, Object> r : db.query("SELECT rowid AS " + ROWID + ", " + k + " AS k FROM "
-                + SqliteFile.quote(name) + " WHERE rowid BETWEEN ? AND ? ORDER BY rowid", from, to)) {
-            out.add(r);
-        }
-        return out;
+        return db.query("SELECT rowid AS " + ROWID + ", " + k + " AS k FROM " + SqliteFile.quote(name)
+                + " WHERE rowid BETWEEN ? AND ? ORDER BY rowid", from, to);
     }
 
     /** How many rows lie in {@code [from, to]} by rowid. */

@@ -79,10 +79,6 @@ final class SqliteFile implements AutoCloseable {
         return file.getFileName().toString();
     }
 
-    static boolean exists(Path file) {
-        return Files.exists(file);
-    }
-
     /** Its tables, by name without case. */
     Map<String, String> tables() throws SQLException {
         Map<String, String> tables = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
