@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
         versionProvider = Main.VersionProvider.class,
         description = "Forwards ConnectWise Automate logins and user/permission changes to a SIEM as CEF or ECS JSON.",
         subcommands = {RunCommand.class, ValidateCommand.class, CheckCommand.class, DiscoverCommand.class,
-            DemoCommand.class, RulesCommand.class, CommandLine.HelpCommand.class},
+            DemoCommand.class, RulesCommand.class, VerifyCommand.class, KeyCommand.class,
+            CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

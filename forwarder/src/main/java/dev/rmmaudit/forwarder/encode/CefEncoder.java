@@ -61,6 +61,17 @@ public final class CefEncoder implements Encoder {
         }
         x.custom(5, "details", detailsJson(e));
         x.custom(6, "origin", e.origin() == null ? e.dataset() : e.dataset() + " " + e.origin().position());
+        SecurityEvent.Seal seal = e.seal();
+        if (seal != null) { // the chain (docs/verify.md): its place in the sink's stream and its link
+            x.put("cn1Label", "eventSequence", 1023);
+            x.put("cn1", Long.toString(seal.sequence()), 32);
+            x.put("cn2Label", "chainRun", 1023);
+            x.put("cn2", Long.toString(seal.run()), 32);
+            x.put("flexString1Label", "eventHash", 1023);
+            x.put("flexString1", seal.hash(), 1023);
+            x.put("flexString2Label", "chainPrevious", 1023);
+            x.put("flexString2", seal.previous(), 1023);
+        }
     }
 
     private static String vendor(String module) {

@@ -51,6 +51,13 @@ public final class EcsJsonEncoder implements Encoder {
     private static final SerializedString N_AFTER = new SerializedString("after");
     private static final SerializedString N_BEFORE = new SerializedString("before");
     private static final SerializedString N_CATEGORY = new SerializedString("category");
+    private static final SerializedString N_CHAIN = new SerializedString("chain");
+    private static final SerializedString N_HASH = new SerializedString("hash");
+    private static final SerializedString N_KEY = new SerializedString("key");
+    private static final SerializedString N_PREVIOUS = new SerializedString("previous");
+    private static final SerializedString N_RUN = new SerializedString("run");
+    private static final SerializedString N_SEQUENCE = new SerializedString("sequence");
+    private static final SerializedString N_STREAM = new SerializedString("stream");
     private static final SerializedString N_CHANGES = new SerializedString("changes");
     private static final SerializedString N_DATABASE = new SerializedString("database");
     private static final SerializedString N_DATASET = new SerializedString("dataset");
@@ -113,6 +120,11 @@ public final class EcsJsonEncoder implements Encoder {
         number(g, N_SEVERITY, e.severity());
         str(g, N_MODULE, e.module());
         str(g, N_DATASET, e.dataset());
+        if (e.seal() != null) {
+            g.writeFieldName(N_SEQUENCE);
+            g.writeNumber(e.seal().sequence());
+            str(g, N_HASH, e.seal().hash());
+        }
         g.writeEndObject();
         str(g, N_MESSAGE, e.message());
         if (e.isAlert()) {
@@ -121,12 +133,10 @@ public final class EcsJsonEncoder implements Encoder {
             str(g, N_NAME, e.ruleName());
             str(g, N_RULESET, "rmm-audit");
             g.writeEndObject();
+        }
+        if ((e.isAlert() || e.seal() != null) && !vendorName(e).equals("rmm_audit")) {
             object(g, N_RMM_AUDIT);
-            array(g, N_TRIGGERING_EVENT_IDS);
-            for (String id : e.relatedEventIds()) {
-                item(g, id);
-            }
-            g.writeEndArray();
+            writeOwn(e, g);
             g.writeEndObject();
         }
         boolean target = e.targetUserName() != null || e.targetUserId() != null || !e.targetGroups().isEmpty();
@@ -192,6 +202,42 @@ public final class EcsJsonEncoder implements Encoder {
         g.writeEndObject();
     }
 
+    /**
+     * The forwarder's own fields: an alert's triggering event ids and an event's chain link. They go in the
+     * {@code rmm_audit} object, or in the module's object when the module is itself named {@code rmm_audit}.
+     */
+    private static void writeOwn(SecurityEvent e, JsonGenerator g) throws java.io.IOException {
+        if (e.isAlert()) {
+            array(g, N_TRIGGERING_EVENT_IDS);
+            for (String id : e.relatedEventIds()) {
+                item(g, id);
+            }
+            g.writeEndArray();
+        }
+        SecurityEvent.Seal seal = e.seal();
+        if (seal != null) {
+            object(g, N_CHAIN);
+            str(g, N_KEY, seal.key());
+            str(g, N_STREAM, seal.stream());
+            g.writeFieldName(N_RUN);
+            g.writeNumber(seal.run());
+            str(g, N_PREVIOUS, seal.previous());
+            g.writeEndObject();
+        }
+    }
+
+    private static void putOwn(SecurityEvent e, ObjectNode into) {
+        if (e.isAlert()) {
+            com.fasterxml.jackson.databind.node.ArrayNode ids = into.putArray("triggering_event_ids");
+            e.relatedEventIds().forEach(ids::add);
+        }
+        SecurityEvent.Seal seal = e.seal();
+        if (seal != null) {
+            into.putObject("chain").put("key", seal.key()).put("stream", seal.stream()).put("run", seal.run())
+                    .put("previous", seal.previous());
+        }
+    }
+
     private static void str(JsonGenerator g, SerializedString name, String value) throws java.io.IOException {
         g.writeFieldName(name);
         g.writeString(value); // null writes null, as stringOrNull does
@@ -238,6 +284,9 @@ public final class EcsJsonEncoder implements Encoder {
     private static void writeVendor(SecurityEvent e, com.fasterxml.jackson.core.JsonGenerator g)
             throws java.io.IOException {
         g.writeStartObject();
+        if (vendorName(e).equals("rmm_audit")) {
+            writeOwn(e, g);
+        }
         if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
             object(g, N_SUPER_ADMIN);
             if (e.superAdminBefore() != null) {
@@ -289,6 +338,9 @@ public final class EcsJsonEncoder implements Encoder {
     /** The module's own object as a tree: SuperAdmin flags, changes, attributes (at their dotted paths), origin. */
     static ObjectNode vendorTree(SecurityEvent e) {
         ObjectNode vendor = JSON.createObjectNode();
+        if (vendorName(e).equals("rmm_audit")) {
+            putOwn(e, vendor);
+        }
         if (e.superAdminBefore() != null || e.superAdminAfter() != null) {
             ObjectNode sa = vendor.putObject("super_admin");
             if (e.superAdminBefore() != null) {
@@ -352,15 +404,18 @@ public final class EcsJsonEncoder implements Encoder {
         }
         out.add("event.module", e.module());
         out.add("event.dataset", e.dataset());
+        SecurityEvent.Seal seal = e.seal();
+        if (seal != null) {
+            out.add("event.sequence", Long.toString(seal.sequence()));
+            out.add("event.hash", seal.hash());
+        }
         out.add("message", e.message());
         if (e.isAlert()) {
             out.add("rule.id", e.ruleId());
             out.add("rule.name", e.ruleName());
             out.add("rule.ruleset", "rmm-audit");
-            for (String id : e.relatedEventIds()) {
-                out.add("rmm_audit.triggering_event_ids", id);
-            }
         }
+        addOwn(e, out, "rmm_audit.");
         out.add("user.name", e.actor());
         if (e.targetUserName() != null || e.targetUserId() != null || !e.targetGroups().isEmpty()) {
             out.add("user.target.id", e.targetUserId());
@@ -384,6 +439,9 @@ public final class EcsJsonEncoder implements Encoder {
         ModuleNames v = under.names();
         // The module's object on its own: replacing a path inside it scans only its own fields.
         Flat module = new Flat(out.wanted, 32);
+        if (vendor.equals("rmm_audit")) {
+            addOwn(e, module, "rmm_audit.");
+        }
         if (e.superAdminBefore() != null) {
             module.add(v.superAdminBefore, e.superAdminBefore().toString());
         }
@@ -426,6 +484,22 @@ public final class EcsJsonEncoder implements Encoder {
         }
         out.fields.putAll(module.fields);
         return out.fields;
+    }
+
+    /** {@link #writeOwn}'s fields, flattened under {@code prefix}. */
+    private static void addOwn(SecurityEvent e, Flat out, String prefix) {
+        if (e.isAlert()) {
+            for (String id : e.relatedEventIds()) {
+                out.add(prefix + "triggering_event_ids", id);
+            }
+        }
+        SecurityEvent.Seal seal = e.seal();
+        if (seal != null) {
+            out.add(prefix + "chain.key", seal.key());
+            out.add(prefix + "chain.stream", seal.stream());
+            out.add(prefix + "chain.run", Long.toString(seal.run()));
+            out.add(prefix + "chain.previous", seal.previous());
+        }
     }
 
     /** The dotted names in one module's object, made once per module name rather than once per event. */

@@ -30,6 +30,7 @@ import java.util.Objects;
  * @param kind an event, or an alert a rule raised
  * @param ruleId for an alert: the rule's id (the CEF signature id); null for an event
  * @param relatedEventIds for an alert: the ids of the events that made it fire
+ * @param seal its place in a sink's tamper-evident chain, set as the sink's worker takes it (null before)
  */
 public record SecurityEvent(
         String id,
@@ -57,7 +58,8 @@ public record SecurityEvent(
         Kind kind,
         String ruleId,
         String ruleName,
-        List<String> relatedEventIds) {
+        List<String> relatedEventIds,
+        Seal seal) {
 
     public SecurityEvent {
         Objects.requireNonNull(id, "id");
@@ -73,6 +75,27 @@ public record SecurityEvent(
         outcome = outcome == null ? Outcome.UNKNOWN : outcome;
         kind = kind == null ? Kind.EVENT : kind;
         relatedEventIds = relatedEventIds == null ? List.of() : List.copyOf(relatedEventIds);
+    }
+
+    /**
+     * An event's place in one sink's chain ({@code chain/}): HMAC-SHA-256 under the install's chain key over the
+     * previous link's hash and the event's canonical form.
+     *
+     * @param key the chain key's id (not the key): which install sealed it
+     * @param stream the sink whose chain it is in
+     * @param run which start of the forwarder sealed it (1, 2, ...)
+     * @param sequence its place in the stream (1, 2, ...)
+     * @param previous the hash of the link before it (64 zeros for the first)
+     * @param hash its own link, hex
+     */
+    public record Seal(String key, String stream, long run, long sequence, String previous, String hash) {
+    }
+
+    /** This event with {@code seal} (or none). */
+    public SecurityEvent withSeal(Seal seal) {
+        return new SecurityEvent(id, time, module, dataset, action, name, category, types, outcome, severity, message,
+                actor, targetUserId, targetUserName, targetUserEmail, targetGroups, sourceAddress, superAdminBefore,
+                superAdminAfter, changes, attributes, origin, kind, ruleId, ruleName, relatedEventIds, seal);
     }
 
     /** An event from a source, or an alert raised by a rule. */
@@ -188,7 +211,7 @@ public record SecurityEvent(
             return new SecurityEvent(id, time, module, dataset, action, name == null ? action : name, category, types,
                     outcome, severity, message, actor, targetUserId, targetUserName, targetUserEmail, targetGroups,
                     sourceAddress, superAdminBefore, superAdminAfter, changes, attributes, origin, kind, ruleId,
-                    ruleName, relatedEventIds);
+                    ruleName, relatedEventIds, null);
         }
     }
 }

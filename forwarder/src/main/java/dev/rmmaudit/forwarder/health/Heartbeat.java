@@ -34,6 +34,11 @@ public final class Heartbeat implements AutoCloseable {
 
         /** Per sink, the events it still owes. */
         Map<String, Long> backlog();
+
+        /** Per sealed sink, the last sequence number in its chain (the heartbeat itself comes after it). */
+        default Map<String, Long> chainHeads() {
+            return Map.of();
+        }
     }
 
     private final Duration interval;
@@ -92,6 +97,7 @@ public final class Heartbeat implements AutoCloseable {
         status.sources().forEach((source, facts) -> facts.forEach((k, v) -> a.put("source." + key(source) + "." + k,
                 v)));
         status.backlog().forEach((sink, owed) -> a.put("sink." + key(sink) + ".backlog", Long.toString(owed)));
+        status.chainHeads().forEach((sink, head) -> a.put("sink." + key(sink) + ".chain_head", Long.toString(head)));
         SecurityEvent.Builder b = SecurityEvent.builder()
                 .id(EventIds.of("heartbeat", host, started.toString(), Long.toString(n)))
                 .time(now)

@@ -2,6 +2,7 @@ package dev.rmmaudit.forwarder.pipeline;
 
 import dev.rmmaudit.forwarder.buffer.DiskQueue;
 import dev.rmmaudit.forwarder.buffer.EventCodec;
+import dev.rmmaudit.forwarder.chain.Chain;
 import dev.rmmaudit.forwarder.config.BufferConfig;
 import dev.rmmaudit.forwarder.event.HealthAlerts;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
@@ -52,15 +53,16 @@ final class DiskSinkWorker extends SinkWorker {
      */
     DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, Duration retryMax,
             Consumer<SecurityEvent> alarm) {
-        this(sink, config, maxBatchAge, READ_BATCH, retryMax, alarm);
+        this(sink, config, maxBatchAge, READ_BATCH, retryMax, alarm, null);
     }
 
     /**
      * @param fullBatch how many events make a batch full (an HTTP sink's request), so that it goes at once
+     * @param chain where its events are sealed (null: not sealed)
      */
     DiskSinkWorker(Sink sink, BufferConfig config, Duration maxBatchAge, int fullBatch, Duration retryMax,
-            Consumer<SecurityEvent> alarm) {
-        super(sink);
+            Consumer<SecurityEvent> alarm, Chain chain) {
+        super(sink, chain);
         this.config = config;
         this.maxBatchAge = maxBatchAge;
         this.fullBatch = Math.max(1, Math.min(READ_BATCH, fullBatch));
@@ -96,35 +98,76 @@ final class DiskSinkWorker extends SinkWorker {
         return unreadable.get();
     }
 
+    /**
+     * Seals, encodes and writes {@code events} as one: under this worker's lock, so the buffer holds them in the
+     * order sealed. While they do not fit ({@code whenFull: block}) or the disk refuses them, nothing is sealed:
+     * this waits, outside the lock, and tries again. With {@code drop_newest} what does not fit is dropped after
+     * sealing, so the chain shows it missing, as it is.
+     */
     @Override
     CompletableFuture<Void> submit(List<SecurityEvent> events) throws InterruptedException {
-        List<byte[]> records = new ArrayList<>(events.size());
-        for (SecurityEvent e : events) {
-            records.add(EventCodec.encode(e));
-        }
-        List<byte[]> fitting = config.dropsNewest() ? fitting(records) : awaitSpace(records);
-        writeRetrying(fitting);
-        return CompletableFuture.completedFuture(null);
-    }
-
-    /** Waits until all of {@code records} fit (the binlog reader pauses meanwhile). */
-    private List<byte[]> awaitSpace(List<byte[]> records) throws InterruptedException {
-        int size = records.stream().mapToInt(r -> r.length + DiskQueue.HEADER).sum();
-        boolean logged = false;
-        while (!queue.awaitSpace(size, 10_000)) {
+        long wait = 500;
+        boolean failing = false;
+        boolean full = false;
+        while (true) {
+            int need;
+            IOException refused;
+            synchronized (this) {
+                Chain.Mark mark = chain == null ? null : chain.mark();
+                List<SecurityEvent> sealed = sealed(events);
+                List<byte[]> records = new ArrayList<>(sealed.size());
+                for (SecurityEvent e : sealed) {
+                    records.add(EventCodec.encode(e));
+                }
+                need = records.stream().mapToInt(r -> r.length + DiskQueue.HEADER).sum();
+                try {
+                    if (config.dropsNewest()) {
+                        queue.append(fitting(records));
+                        kept(sealed);
+                        need = 0;
+                    } else if (queue.fits(need)) {
+                        queue.append(records);
+                        kept(sealed);
+                        need = 0;
+                    }
+                    refused = null;
+                } catch (IOException e) {
+                    refused = e;
+                }
+                if (need > 0 && mark != null) {
+                    chain.rollback(mark);
+                }
+            }
+            if (need == 0) {
+                if (failing) {
+                    LOG.info("sink {}: disk buffer {} writable again; reading resumed", sink.name(), config.dir());
+                }
+                if (full) {
+                    LOG.info("sink {}: disk buffer has room again; reading resumed", sink.name());
+                }
+                return CompletableFuture.completedFuture(null);
+            }
             if (closed) {
                 throw new InterruptedException("sink " + sink.name() + " closed");
             }
-            if (!logged) {
+            if (refused != null) {
+                if (!failing) {
+                    failing = true;
+                    String message = "sink " + sink.name() + ": cannot write its disk buffer " + config.dir() + " ("
+                            + refused.getMessage() + "); reading paused, nothing acknowledged, retrying";
+                    LOG.error(message);
+                    alarm.accept(HealthAlerts.of(WRITE_FAILED, "Forwarder disk buffer cannot be written", "host", 8,
+                            message, Map.of("sink", sink.name(), "buffer.dir", config.dir().toString()),
+                            Instant.now()));
+                }
+                Thread.sleep(wait);
+                wait = Math.min(wait * 2, retryMax.toMillis());
+            } else if (!queue.awaitSpace(need, 10_000) && !full) {
+                full = true;
                 LOG.warn("sink {}: disk buffer full ({} events, {} bytes); reading paused until it delivers",
                         sink.name(), queue.pendingRecords(), queue.pendingBytes());
-                logged = true;
             }
         }
-        if (logged) {
-            LOG.info("sink {}: disk buffer has room again; reading resumed", sink.name());
-        }
-        return records;
     }
 
     /** The records that fit now; the rest are dropped, counted and logged (at most once a minute). */
@@ -150,47 +193,25 @@ final class DiskSinkWorker extends SinkWorker {
         return out;
     }
 
-    /** Appends, retrying with a growing wait while the disk refuses; alerts the other sinks once per outage. */
-    private void writeRetrying(List<byte[]> records) throws InterruptedException {
-        long wait = 500;
-        boolean failing = false;
-        while (true) {
-            try {
-                queue.append(records);
-                if (failing) {
-                    LOG.info("sink {}: disk buffer {} writable again; reading resumed", sink.name(), config.dir());
-                }
-                return;
-            } catch (IOException e) {
-                if (closed) {
-                    throw new InterruptedException("sink " + sink.name() + " closed");
-                }
-                if (!failing) {
-                    failing = true;
-                    String message = "sink " + sink.name() + ": cannot write its disk buffer " + config.dir() + " ("
-                            + e.getMessage() + "); reading paused, nothing acknowledged, retrying";
-                    LOG.error(message);
-                    alarm.accept(HealthAlerts.of(WRITE_FAILED, "Forwarder disk buffer cannot be written", "host", 8,
-                            message, Map.of("sink", sink.name(), "buffer.dir", config.dir().toString()),
-                            Instant.now()));
-                }
-                Thread.sleep(wait);
-                wait = Math.min(wait * 2, retryMax.toMillis());
-            }
-        }
-    }
-
     @Override
     CompletableFuture<Void> offer(SecurityEvent alert) {
-        byte[] r = EventCodec.encode(alert);
-        try {
-            if (queue.fits(r.length + DiskQueue.HEADER)) {
-                queue.append(List.of(r));
-                return CompletableFuture.completedFuture(null);
+        synchronized (this) {
+            Chain.Mark mark = chain == null ? null : chain.mark();
+            List<SecurityEvent> sealed = sealed(List.of(alert));
+            byte[] r = EventCodec.encode(sealed.get(0));
+            try {
+                if (queue.fits(r.length + DiskQueue.HEADER)) {
+                    queue.append(List.of(r));
+                    kept(sealed);
+                    return CompletableFuture.completedFuture(null);
+                }
+                LOG.warn("sink {}: disk buffer full; {} not kept for this sink", sink.name(), alert.action());
+            } catch (IOException e) {
+                LOG.warn("sink {}: {} not kept for this sink: {}", sink.name(), alert.action(), e.getMessage());
             }
-            LOG.warn("sink {}: disk buffer full; alert {} not kept for this sink", sink.name(), alert.ruleId());
-        } catch (IOException e) {
-            LOG.warn("sink {}: alert {} not kept for this sink: {}", sink.name(), alert.ruleId(), e.getMessage());
+            if (mark != null) {
+                chain.rollback(mark);
+            }
         }
         return CompletableFuture.completedFuture(null);
     }

@@ -1,5 +1,7 @@
 package dev.rmmaudit.forwarder.pipeline;
 
+import dev.rmmaudit.forwarder.chain.Chain;
+import dev.rmmaudit.forwarder.chain.ChainKey;
 import dev.rmmaudit.forwarder.config.ForwarderConfig;
 import dev.rmmaudit.forwarder.config.Problems;
 import dev.rmmaudit.forwarder.rule.DerivedFields;
@@ -115,7 +117,12 @@ public final class Forwarder implements AutoCloseable {
                 loader.load(mappings, directory);
             }
         }
-        List<Route> routes = sinks.stream().map(s -> route(config, s)).toList();
+        java.nio.file.Files.createDirectories(config.stateDir());
+        ChainKey key = ChainKey.load(config.stateDir());
+        List<Route> routes = new ArrayList<>();
+        for (Sink s : sinks) {
+            routes.add(route(config, s).sealedIn(Chain.open(key, s.name(), config.stateDir())));
+        }
         Pipeline pipeline = new Pipeline("automate", mapper, routes, new DeadLetterFile(config.deadLetterFile(),
                 mappings), detector(config));
         ScreenConnectSource screenConnect = null;
@@ -269,6 +276,11 @@ public final class Forwarder implements AutoCloseable {
             @Override
             public java.util.Map<String, Long> backlog() {
                 return pipeline.pendingBySink();
+            }
+
+            @Override
+            public java.util.Map<String, Long> chainHeads() {
+                return pipeline.chainHeads();
             }
         };
     }

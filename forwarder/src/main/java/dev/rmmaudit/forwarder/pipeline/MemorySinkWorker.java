@@ -1,5 +1,6 @@
 package dev.rmmaudit.forwarder.pipeline;
 
+import dev.rmmaudit.forwarder.chain.Chain;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sink;
 import java.util.List;
@@ -18,13 +19,17 @@ import org.slf4j.LoggerFactory;
 final class MemorySinkWorker extends SinkWorker {
     private static final Logger LOG = LoggerFactory.getLogger(MemorySinkWorker.class);
 
-    /** What a job is owed once its events are delivered: its waiter, and the permits it holds. */
-    private record Owed(int permits, CompletableFuture<Void> done) {
+    /**
+     * What a job is owed once its events are delivered: its waiter, the permits it holds, and where its events
+     * are in the chain (null: not sealed; the chain hears they are kept before the waiter does). Not the events:
+     * while a sink awaits confirmation they are the sink's to keep.
+     */
+    private record Owed(int permits, CompletableFuture<Void> done, Chain.Range sealed) {
     }
 
     private record Job(List<SecurityEvent> events, Owed owed, long queuedAt) {
         Job(List<SecurityEvent> events, int permits, CompletableFuture<Void> done) {
-            this(events, new Owed(permits, done), System.nanoTime());
+            this(events, new Owed(permits, done, Chain.Range.of(events)), System.nanoTime());
         }
     }
 
@@ -38,16 +43,21 @@ final class MemorySinkWorker extends SinkWorker {
     private volatile Exception stopped;
 
     MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge) {
-        this(sink, maxPendingEvents, maxBatchAge, Integer.MAX_VALUE);
+        this(sink, maxPendingEvents, maxBatchAge, Integer.MAX_VALUE, null);
+    }
+
+    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge, int fullBatch) {
+        this(sink, maxPendingEvents, maxBatchAge, fullBatch, null);
     }
 
     /**
      * @param maxBatchAge how long to wait for more queued events before delivering a batch that is not full
      *     (zero: deliver what is queued at once)
      * @param fullBatch how many events make a batch full (an HTTP sink's request), so that it goes at once
+     * @param chain where its events are sealed (null: not sealed)
      */
-    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge, int fullBatch) {
-        super(sink);
+    MemorySinkWorker(Sink sink, int maxPendingEvents, java.time.Duration maxBatchAge, int fullBatch, Chain chain) {
+        super(sink, chain);
         this.maxPendingEvents = maxPendingEvents;
         this.maxBatchAge = maxBatchAge;
         this.fullBatch = Math.max(1, Math.min(maxPendingEvents / 2, fullBatch));
@@ -69,7 +79,9 @@ final class MemorySinkWorker extends SinkWorker {
         int permits = Math.min(Math.max(events.size(), 1), maxPendingEvents);
         pending.acquire(permits);
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.put(new Job(events, permits, done));
+        synchronized (this) { // sealed in the order queued
+            queue.put(new Job(sealed(events), permits, done));
+        }
         if (stopped != null) { // nobody will take it
             failRemaining(stopped);
         }
@@ -79,7 +91,9 @@ final class MemorySinkWorker extends SinkWorker {
     @Override
     CompletableFuture<Void> offer(SecurityEvent alert) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        queue.add(new Job(List.of(alert), 0, done));
+        synchronized (this) {
+            queue.add(new Job(sealed(List.of(alert)), 0, done));
+        }
         if (stopped != null) {
             failRemaining(stopped);
         }
@@ -142,6 +156,7 @@ final class MemorySinkWorker extends SinkWorker {
         }
         for (Owed o : owed) {
             if (cause == null) {
+                kept(o.sealed());
                 o.done().complete(null);
             } else {
                 o.done().completeExceptionally(cause);

@@ -77,8 +77,18 @@ public final class Pipeline implements ChangeHandler {
         for (Route r : this.routes) {
             workers.add(r.buffer().isDisk()
                     ? new DiskSinkWorker(r.sink(), r.buffer(), r.maxBatchAge(), r.fullBatch(),
-                            java.time.Duration.ofSeconds(30), alert -> raise(alert, r.sink()))
-                    : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge(), r.fullBatch()));
+                            java.time.Duration.ofSeconds(30), alert -> raise(alert, r.sink()), r.chain())
+                    : new MemorySinkWorker(r.sink(), r.buffer().maxEvents(), r.maxBatchAge(), r.fullBatch(),
+                            r.chain()));
+        }
+        // each sealed stream starts with the run's first event: a restart shows as one, not as a gap
+        String host = dev.rmmaudit.forwarder.source.StateFiles.hostName();
+        for (SinkWorker w : workers) {
+            if (w.chain() != null) {
+                synchronized (lastSubmitted) {
+                    lastSubmitted.put(w, w.offer(w.chain().started(host, java.time.Instant.now())));
+                }
+            }
         }
         this.rules = rules == null ? null : new RulesStage(rules);
     }
@@ -316,6 +326,13 @@ public final class Pipeline implements ChangeHandler {
         } catch (java.util.concurrent.ExecutionException e) {
             return true;
         }
+    }
+
+    /** Each sealed sink's last sequence number, by sink name. */
+    public java.util.Map<String, Long> chainHeads() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        workers.stream().filter(w -> w.chain() != null).forEach(w -> out.put(w.sink().name(), w.chain().head()));
+        return out;
     }
 
     /** Events each sink still owes, by sink name. */

@@ -1,6 +1,7 @@
 package dev.rmmaudit.forwarder.pipeline;
 
 import dev.rmmaudit.forwarder.Threads;
+import dev.rmmaudit.forwarder.chain.Chain;
 import dev.rmmaudit.forwarder.event.SecurityEvent;
 import dev.rmmaudit.forwarder.sink.Sink;
 import java.util.List;
@@ -13,11 +14,35 @@ import java.util.concurrent.CompletableFuture;
  */
 abstract class SinkWorker implements AutoCloseable {
     protected final Sink sink;
+    /** The sink's chain (null: events go unsealed); events are sealed under this worker's lock, in queue order. */
+    protected final Chain chain;
     private Thread thread;
     protected volatile boolean closed;
 
-    SinkWorker(Sink sink) {
+    SinkWorker(Sink sink, Chain chain) {
         this.sink = sink;
+        this.chain = chain;
+    }
+
+    /** {@code events} as the sink will send them: sealed as its chain's next, when it has one. */
+    protected final List<SecurityEvent> sealed(List<SecurityEvent> events) {
+        return chain == null ? events : chain.seal(events);
+    }
+
+    /** Tells the chain these sealed events are delivered or safe on disk. */
+    protected final void kept(List<SecurityEvent> sealed) {
+        kept(Chain.Range.of(sealed));
+    }
+
+    /** Tells the chain the sealed events in {@code sealed} (null: none) are delivered or safe on disk. */
+    protected final void kept(Chain.Range sealed) {
+        if (chain != null && sealed != null) {
+            chain.kept(sealed);
+        }
+    }
+
+    final Chain chain() {
+        return chain;
     }
 
     /** Starts {@link #loop()} on the thread named after the sink; called once a subclass is ready. */

@@ -92,7 +92,7 @@ class DiskSinkWorkerTest {
     void submit_aFullBatch_isDeliveredWithoutWaitingForMaxAge() throws Exception {
         Siem siem = new Siem();
         try (DiskSinkWorker w = new DiskSinkWorker(siem, disk(BufferConfig.MIN_MAX_BYTES, "block"),
-                Duration.ofSeconds(60), 2, Duration.ofSeconds(1), a -> { })) {
+                Duration.ofSeconds(60), 2, Duration.ofSeconds(1), a -> { }, null)) {
             w.submit(events(0, 2));
             await(() -> siem.names.size() == 2); // within 10 s, not the 60 s of maxAge
             assertEquals(names(0, 2), siem.names);

@@ -117,7 +117,7 @@ public final class SentinelSink extends HttpSinkBase {
     }
 
     /** One row of the custom table (packaging/sentinel/RmmAudit_CL.json names and types the columns). */
-    static ObjectNode row(SecurityEvent e) {
+    public static ObjectNode row(SecurityEvent e) {
         ObjectNode n = JSON.createObjectNode();
         n.put("TimeGenerated", Timestamps.iso(e.time()));
         n.put("EventId", e.id());
@@ -153,6 +153,14 @@ public final class SentinelSink extends HttpSinkBase {
         if (e.origin() != null) {
             n.putObject("Origin").put("server", e.origin().server()).put("database", e.origin().database())
                     .put("table", e.origin().table()).put("position", e.origin().position());
+        }
+        ArrayNode types = n.putArray("EventTypes");
+        e.types().forEach(types::add);
+        n.put("TargetUserEmail", e.targetUserEmail());
+        if (e.seal() != null) { // forwarder verify reads the row back into the ECS document the link is over
+            SecurityEvent.Seal s = e.seal();
+            n.putObject("Chain").put("key", s.key()).put("stream", s.stream()).put("run", s.run())
+                    .put("sequence", s.sequence()).put("previous", s.previous()).put("hash", s.hash());
         }
         return n;
     }

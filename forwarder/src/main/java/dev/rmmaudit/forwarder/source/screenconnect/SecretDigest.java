@@ -1,22 +1,10 @@
 package dev.rmmaudit.forwarder.source.screenconnect;
 
+import dev.rmmaudit.forwarder.source.StateFiles;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.AclEntry;
-import java.nio.file.attribute.AclEntryPermission;
-import java.nio.file.attribute.AclEntryType;
-import java.nio.file.attribute.AclFileAttributeView;
-import java.nio.file.attribute.PosixFileAttributeView;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.EnumSet;
 import java.util.HexFormat;
-import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -37,42 +25,8 @@ final class SecretDigest {
 
     /** The install's key from {@code stateDir}, made there (owner-only) when there is none. */
     static SecretDigest load(Path stateDir) throws IOException {
-        Path file = stateDir.resolve(FILE);
-        if (!Files.exists(file)) {
-            byte[] fresh = new byte[32];
-            new SecureRandom().nextBytes(fresh);
-            try {
-                createOwnerOnly(file, fresh);
-            } catch (FileAlreadyExistsException raced) {
-                // another start made it first: use that one
-            }
-        }
-        byte[] k = Files.readAllBytes(file);
-        if (k.length < 16) {
-            throw new IOException(file + " holds " + k.length + " bytes, not a key; move it away to make a new one"
-                    + " (every secret then reads as changed once)");
-        }
-        return new SecretDigest(k);
-    }
-
-    private static void createOwnerOnly(Path file, byte[] content) throws IOException {
-        PosixFileAttributeView posix = Files.getFileAttributeView(file.getParent(), PosixFileAttributeView.class);
-        if (posix != null) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } else {
-            Files.createFile(file);
-            AclFileAttributeView acl = Files.getFileAttributeView(file, AclFileAttributeView.class);
-            if (acl != null) {
-                UserPrincipal owner = Files.getOwner(file);
-                acl.setAcl(List.of(AclEntry.newBuilder().setType(AclEntryType.ALLOW).setPrincipal(owner)
-                        .setPermissions(EnumSet.of(AclEntryPermission.READ_DATA, AclEntryPermission.WRITE_DATA,
-                                AclEntryPermission.APPEND_DATA, AclEntryPermission.READ_ATTRIBUTES,
-                                AclEntryPermission.WRITE_ATTRIBUTES, AclEntryPermission.READ_ACL,
-                                AclEntryPermission.WRITE_ACL, AclEntryPermission.DELETE, AclEntryPermission.SYNCHRONIZE))
-                        .build()));
-            }
-        }
-        Files.write(file, content, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        return new SecretDigest(StateFiles.ownerOnlyKey(stateDir.resolve(FILE),
+                "every secret then reads as changed once"));
     }
 
     /** {@code hmac:} and 32 hex digits for a value; an empty or missing value stays as it is (nothing to hide). */
