@@ -31,7 +31,11 @@ final class KeyCommand {
 
         @Override
         public Integer call() {
-            ForwarderConfig.Checked checked = ForwarderConfig.check(config, Env.system());
+            // only the state directory is read: secrets the shell does not hold (the database password) may be unset
+            ForwarderConfig.Checked checked = ForwarderConfig.check(config, new Env(name -> {
+                String v = System.getenv(name);
+                return v != null ? v : "unset";
+            }));
             if (!checked.problems().messages().isEmpty()) {
                 System.err.println(config + ": invalid; run forwarder validate --config " + config);
                 checked.problems().messages().forEach(p -> System.err.println("  " + p));
