@@ -40,12 +40,30 @@ public final class HealthServer implements AutoCloseable {
 
         /** Seconds since the last event reached the pipeline, or -1 before the first. */
         double secondsSinceLastEvent();
+
+        /** Rows and lines read, by source module. */
+        default Map<String, Long> rowsBySource() {
+            return Map.of();
+        }
+
+        /** Alerts raised, by rule id. */
+        default Map<String, Long> alertsByRule() {
+            return Map.of();
+        }
+
+        /** Bytes held in disk buffers, by sink. */
+        default Map<String, Long> bufferBytes() {
+            return Map.of();
+        }
     }
 
     private final HttpServer server;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Facts facts;
     private final List<Sink> sinks;
+    /** Sources and rules seen so far: their counters are registered as they appear. */
+    private final java.util.Set<String> registeredSources = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Set<String> registeredRules = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HealthServer(String host, int port, Facts facts, List<Sink> sinks) throws IOException {
         this.facts = facts;
@@ -92,7 +110,12 @@ public final class HealthServer implements AutoCloseable {
                     .tag("sink", name).register(registry);
             Gauge.builder("rmm_audit_sink_queue", facts, f -> f.backlog().getOrDefault(name, 0L)).tag("sink", name)
                     .description("events a sink still owes").register(registry);
+            if (facts.bufferBytes().containsKey(name)) {
+                Gauge.builder("rmm_audit_sink_buffer_bytes", facts, f -> f.bufferBytes().getOrDefault(name, 0L))
+                        .tag("sink", name).description("bytes in the sink's disk buffer").register(registry);
+            }
         }
+        registerNew();
         Gauge.builder("rmm_audit_binlog_lag_seconds", facts, f -> lag(f.sources().get("automate")))
                 .description("age of the oldest binlog change read and not yet delivered everywhere").register(registry);
     }
@@ -101,7 +124,24 @@ public final class HealthServer implements AutoCloseable {
         return automate == null ? 0 : Double.parseDouble(automate.getOrDefault("lag_seconds", "0"));
     }
 
+    /** Counters for sources and rules that appeared since the last scrape. */
+    private void registerNew() {
+        for (String source : facts.rowsBySource().keySet()) {
+            if (registeredSources.add(source)) {
+                FunctionCounter.builder("rmm_audit_events_in", facts, f -> f.rowsBySource().getOrDefault(source, 0L))
+                        .tag("source", source).description("rows and log lines a source read").register(registry);
+            }
+        }
+        for (String rule : facts.alertsByRule().keySet()) {
+            if (registeredRules.add(rule)) {
+                FunctionCounter.builder("rmm_audit_alerts_by_rule", facts, f -> f.alertsByRule().getOrDefault(rule,
+                        0L)).tag("rule", rule).description("alerts a rule raised").register(registry);
+            }
+        }
+    }
+
     private void metrics(HttpExchange x) throws IOException {
+        registerNew();
         answer(x, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape());
     }
 

@@ -88,6 +88,11 @@ final class DiskSinkWorker extends SinkWorker {
         return queue.pendingRecords();
     }
 
+    /** Bytes the buffer holds. */
+    long pendingBytes() {
+        return queue.pendingBytes();
+    }
+
     /** Events dropped because the buffer was full ({@code whenFull: drop_newest}). */
     long dropped() {
         return dropped.get();

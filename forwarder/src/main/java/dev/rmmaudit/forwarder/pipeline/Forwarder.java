@@ -282,6 +282,21 @@ public final class Forwarder implements AutoCloseable {
             public java.util.Map<String, Long> chainHeads() {
                 return pipeline.chainHeads();
             }
+
+            @Override
+            public java.util.Map<String, Long> rowsBySource() {
+                return pipeline.rowsBySource();
+            }
+
+            @Override
+            public java.util.Map<String, Long> alertsByRule() {
+                return pipeline.alertsByRule();
+            }
+
+            @Override
+            public java.util.Map<String, Long> bufferBytes() {
+                return pipeline.bufferBytesBySink();
+            }
         };
     }
 

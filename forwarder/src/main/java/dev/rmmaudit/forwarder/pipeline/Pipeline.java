@@ -37,6 +37,8 @@ public final class Pipeline implements ChangeHandler {
     private final AtomicLong ruleFailures = new AtomicLong();
     private final AtomicLong rows = new AtomicLong();
     private final AtomicLong events = new AtomicLong();
+    private final java.util.Map<String, AtomicLong> rowsBySource = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, AtomicLong> alertsByRule = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** @param detector the alert rules, or null to forward events only */
     public Pipeline(String module, EventMapper mapper, List<Route> routes, DeadLetterFile deadLetters,
@@ -108,6 +110,7 @@ public final class Pipeline implements ChangeHandler {
 
     public void raise(SecurityEvent alert, Sink except) {
         alerts.incrementAndGet();
+        countAlert(alert);
         for (int i = 0; i < routes.size(); i++) {
             Route r = routes.get(i);
             if (r.sink() != except && r.accepts(alert)) {
@@ -154,6 +157,7 @@ public final class Pipeline implements ChangeHandler {
             }
         }
         rows.addAndGet(batch.size());
+        rowsBySource.computeIfAbsent(module, m -> new AtomicLong()).addAndGet(batch.size());
         return rules == null ? route(mapped) : rules.submit(mapped);
     }
 
@@ -264,6 +268,7 @@ public final class Pipeline implements ChangeHandler {
                     List<SecurityEvent> raised = detector.detect(e);
                     out.addAll(raised);
                     alerts.addAndGet(raised.size());
+                    raised.forEach(Pipeline.this::countAlert);
                 } catch (RuntimeException x) {
                     ruleFailures.incrementAndGet();
                     LOG.warn("the rules could not evaluate event {} ({}); it is forwarded without alerts", e.id(),
@@ -326,6 +331,33 @@ public final class Pipeline implements ChangeHandler {
         } catch (java.util.concurrent.ExecutionException e) {
             return true;
         }
+    }
+
+    private void countAlert(SecurityEvent alert) {
+        String rule = alert.ruleId() != null ? alert.ruleId() : alert.action();
+        alertsByRule.computeIfAbsent(rule, r -> new AtomicLong()).incrementAndGet();
+    }
+
+    /** Rows (and log lines) read, by source module. */
+    public java.util.Map<String, Long> rowsBySource() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        rowsBySource.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Alerts raised, by rule id (the forwarder's own alerts by their action). */
+    public java.util.Map<String, Long> alertsByRule() {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        alertsByRule.forEach((k, v) -> out.put(k, v.get()));
+        return out;
+    }
+
+    /** Bytes each disk-buffered sink holds, by sink name. */
+    public java.util.Map<String, Long> bufferBytesBySink() {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        workers.stream().filter(w -> w instanceof DiskSinkWorker).forEach(w -> out.put(w.sink().name(),
+                ((DiskSinkWorker) w).pendingBytes()));
+        return out;
     }
 
     /** Each sealed sink's last sequence number, by sink name. */

@@ -48,6 +48,19 @@ class CefEncoderTest {
     }
 
     @Test
+    void encode_sealedEvent_carriesSequenceAndLinksInLabelledCustomFields() {
+        SecurityEvent e = Events.withValue("x").withSeal(new SecurityEvent.Seal("k1", "siem", 2, 17, "a".repeat(64),
+                "b".repeat(64)));
+        Cef cef = CefParser.parse(encoder.encode(e));
+        assertEquals("eventSequence", cef.get("cn1Label"));
+        assertEquals("17", cef.get("cn1"));
+        assertEquals("2", cef.get("cn2"));
+        assertEquals("eventHash", cef.get("flexString1Label"));
+        assertEquals("b".repeat(64), cef.get("flexString1"));
+        assertEquals("a".repeat(64), cef.get("flexString2"));
+    }
+
+    @Test
     void encode_userNamedLikeAField_doesNotForgeSuser() {
         SecurityEvent e = SecurityEvent.builder().id("1").time(java.time.Instant.EPOCH).action("user-created")
                 .module("automate").targetUserName("x suser=admin").build();

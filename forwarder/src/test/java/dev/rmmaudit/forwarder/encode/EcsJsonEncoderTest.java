@@ -82,6 +82,10 @@ class EcsJsonEncoderTest {
                 .dataset("d" + odd).action("a" + odd).category("c" + odd).types(java.util.List.of("t" + odd, odd))
                 .origin(new dev.rmmaudit.forwarder.event.SecurityEvent.Origin("s" + odd, "d" + odd, "t" + odd, odd))
                 .alert("r" + odd, "n" + odd, java.util.List.of()).build()); // repeated values, escaped as any
+        for (dev.rmmaudit.forwarder.event.SecurityEvent e : java.util.List.copyOf(out)) { // each sealed, too
+            out.add(e.withSeal(new dev.rmmaudit.forwarder.event.SecurityEvent.Seal("k", "siem", 3, 42, "0".repeat(64),
+                    "f".repeat(64))));
+        }
         return out;
     }
 

@@ -103,7 +103,7 @@ class ChainIT {
             assertEquals(total, changes(receiver).size(), "every change delivered; logs in " + dir);
 
             List<ObjectNode> docs = new ArrayList<>();
-            for (String m : receiver.messages()) {
+            for (String m : receiver.all()) {
                 docs.add((ObjectNode) JSON.readTree(m.substring(m.indexOf('{'))));
             }
             assertTrue(docs.stream().allMatch(d -> d.path("event").has("sequence") && d.path("event").has("hash")),

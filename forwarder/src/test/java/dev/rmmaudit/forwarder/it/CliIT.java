@@ -43,7 +43,8 @@ class CliIT {
                 .map(c -> c.get("act")).toList();
         // a server the demo started itself has an error log it follows: six guessed passwords, and their bursts
         boolean errorLog = err.contains("# ▶ someone guesses the database password");
-        List<String> expectedEvents = new java.util.ArrayList<>(List.of("user-login", "user-created",
+        List<String> expectedEvents = new java.util.ArrayList<>(List.of("forwarder-started", "user-login",
+                "user-created",
                 "user-class-added", "user-superadmin-granted", "class-permissions-changed", "user-superadmin-granted",
                 "user-superadmin-granted", "user-audit-level-lowered", "user-password-changed", "user-deleted"));
         List<String> expectedAlerts = new java.util.ArrayList<>(List.of("automate_user_created",

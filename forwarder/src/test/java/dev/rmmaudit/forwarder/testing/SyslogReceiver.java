@@ -18,12 +18,14 @@ import javax.net.ServerSocketFactory;
 /**
  * A syslog receiver on 127.0.0.1 for tests: TCP (or TLS, given a server socket factory), framing by octet
  * counting (RFC 6587 3.4.1) or newline. Every message received is kept; a malformed frame is an error kept
- * in {@link #errors()}.
+ * in {@link #errors()}. {@link #messages()} leaves out the {@code forwarder-started} event each start of the
+ * forwarder begins its chain with (tests of delivery count the events they caused); {@link #all()} has it.
  */
 public final class SyslogReceiver implements AutoCloseable {
     private final ServerSocket server;
     private final boolean octetCounting;
     private final List<String> messages = new CopyOnWriteArrayList<>();
+    private final List<String> all = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
@@ -49,6 +51,11 @@ public final class SyslogReceiver implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /** Every message received, in order, the forwarder's chain starts too. */
+    public List<String> all() {
+        return List.copyOf(all);
+    }
+
     public List<String> errors() {
         return List.copyOf(errors);
     }
@@ -60,6 +67,11 @@ public final class SyslogReceiver implements AutoCloseable {
             Thread.sleep(10);
         }
         return messages();
+    }
+
+    /** The event a start of the forwarder begins each sink's chain with (CEF or JSON, any syslog header). */
+    private static boolean isChainStart(String m) {
+        return m.contains("|forwarder-started|") || m.contains("\"action\":\"forwarder-started\"");
     }
 
     private void acceptLoop() {
@@ -97,7 +109,10 @@ public final class SyslogReceiver implements AutoCloseable {
                 if (m == null) {
                     return;
                 }
-                messages.add(m);
+                all.add(m);
+                if (!isChainStart(m)) {
+                    messages.add(m);
+                }
             }
         } catch (IOException e) {
             if (!server.isClosed()) {
