@@ -46,10 +46,18 @@ public class PipelineStagesBench {
     private Detector detector;
     private final CefEncoder cef = new CefEncoder("bench");
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
+    private dev.rmmaudit.forwarder.chain.Chain chain;
 
     @Setup(Level.Iteration)
     public void setUp() {
         events = Workload.events(N);
+        try {
+            java.nio.file.Path state = java.nio.file.Files.createTempDirectory("bench-chain");
+            chain = dev.rmmaudit.forwarder.chain.Chain.open(dev.rmmaudit.forwarder.chain.ChainKey.load(state), "bench",
+                    state);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         Problems problems = new Problems();
         List<Rule> rules = RuleSet.load(RulesConfig.DEFAULT, problems);
         problems.throwIfAny();
@@ -62,6 +70,15 @@ public class PipelineStagesBench {
     public void encodeCef(Blackhole bh) {
         for (SecurityEvent e : events) {
             bh.consume(cef.encode(e));
+        }
+    }
+
+    /** Sealing each event in a sink's chain (canonical form and HMAC-SHA-256): beside the encoders it precedes. */
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public void sealChain(Blackhole bh) {
+        for (SecurityEvent e : events) {
+            bh.consume(chain.seal(e));
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.rmmaudit.forwarder.chain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import javax.crypto.Mac;
 
 /**
@@ -38,34 +36,111 @@ public final class Canonical {
     public static String link(Mac mac, String previous, Map<String, List<String>> flat) {
         mac.update(VERSION);
         mac.update(previous.getBytes(StandardCharsets.US_ASCII));
-        mac.update(form(flat));
+        Form out = FORM.get();
+        out.reset();
+        write(flat, out);
+        mac.update(out.buffer(), 0, out.size());
         return HexFormat.of().formatHex(mac.doFinal());
     }
 
     /** The canonical bytes: for each sealed name in order, its length and UTF-8, its value count, each value so. */
     static byte[] form(Map<String, List<String>> flat) {
-        String module = first(flat.get("event.module"));
-        TreeMap<String, List<String>> sorted = new TreeMap<>();
-        flat.forEach((k, v) -> {
-            if (sealed(k, module)) {
-                List<String> values = new ArrayList<>(v.size());
-                for (String value : v) {
-                    if (!value.isEmpty()) {
-                        values.add(k.equals("@timestamp") ? instant(value) : value);
-                    }
-                }
-                if (!values.isEmpty()) {
-                    sorted.put(k, values);
+        Form out = new Form();
+        write(flat, out);
+        return out.toByteArray();
+    }
+
+    /**
+     * The form being written: a growable byte array without {@link ByteArrayOutputStream}'s locks, kept per thread
+     * (one event's form, a kilobyte or so, is written for every event a sink takes).
+     */
+    private static final class Form {
+        private byte[] buf = new byte[2048];
+        private int size;
+
+        void reset() {
+            size = 0;
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        int size() {
+            return size;
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, size);
+        }
+
+        private void room(int more) {
+            if (size + more > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+            }
+        }
+
+        void integer(int n) {
+            room(4);
+            buf[size++] = (byte) (n >>> 24);
+            buf[size++] = (byte) (n >>> 16);
+            buf[size++] = (byte) (n >>> 8);
+            buf[size++] = (byte) n;
+        }
+
+        /** Its UTF-8 length, then its UTF-8 (ASCII copied straight, anything else through the encoder). */
+        void text(String s) {
+            int n = s.length();
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                    integer(b.length);
+                    room(b.length);
+                    System.arraycopy(b, 0, buf, size, b.length);
+                    size += b.length;
+                    return;
                 }
             }
-        });
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
-        sorted.forEach((k, values) -> {
-            text(out, k);
-            integer(out, values.size());
-            values.forEach(v -> text(out, v));
-        });
-        return out.toByteArray();
+            integer(n);
+            room(n);
+            for (int i = 0; i < n; i++) {
+                buf[size++] = (byte) s.charAt(i);
+            }
+        }
+    }
+
+    private static final ThreadLocal<Form> FORM = ThreadLocal.withInitial(Form::new);
+
+    private static void write(Map<String, List<String>> flat, Form out) {
+        String module = first(flat.get("event.module"));
+        String[] names = new String[flat.size()];
+        int n = 0;
+        for (String k : flat.keySet()) {
+            if (sealed(k, module)) {
+                names[n++] = k;
+            }
+        }
+        java.util.Arrays.sort(names, 0, n);
+        for (int i = 0; i < n; i++) {
+            String k = names[i];
+            List<String> values = flat.get(k);
+            int count = 0;
+            for (String v : values) {
+                if (!v.isEmpty()) {
+                    count++;
+                }
+            }
+            if (count == 0) {
+                continue;
+            }
+            out.text(k);
+            out.integer(count);
+            for (String v : values) {
+                if (!v.isEmpty()) {
+                    out.text(k.equals("@timestamp") ? instant(v) : v);
+                }
+            }
+        }
     }
 
     private static boolean sealed(String name, String module) {
@@ -75,26 +150,43 @@ public final class Canonical {
                 && !NOT_SEALED.contains(name);
     }
 
-    private static void text(ByteArrayOutputStream out, String s) {
-        byte[] b = s.getBytes(StandardCharsets.UTF_8);
-        integer(out, b.length);
-        out.writeBytes(b);
-    }
-
-    private static void integer(ByteArrayOutputStream out, int n) {
-        out.write(n >>> 24);
-        out.write(n >>> 16);
-        out.write(n >>> 8);
-        out.write(n);
-    }
-
     /** A time as {@link java.time.Instant#toString()} writes it, so a SIEM's own precision or zone does not count. */
     private static String instant(String value) {
+        if (isInstantText(value)) {
+            return value; // as the forwarder writes it: parsing every event's time was most of sealing's cost
+        }
         try {
             return java.time.OffsetDateTime.parse(value).toInstant().toString();
         } catch (java.time.DateTimeException e) {
             return value;
         }
+    }
+
+    /** True for text exactly as {@link java.time.Instant#toString()} writes a time of years 0000-9999. */
+    static boolean isInstantText(String v) {
+        int n = v.length();
+        if (n < 20 || v.charAt(n - 1) != 'Z' || v.charAt(4) != '-' || v.charAt(7) != '-' || v.charAt(10) != 'T'
+                || v.charAt(13) != ':' || v.charAt(16) != ':') {
+            return false;
+        }
+        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+            if (!Character.isDigit(v.charAt(i)) || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        int fraction = n - 20; // ".fff" etc. between the seconds and the Z
+        if (fraction == 0) {
+            return true;
+        }
+        if (v.charAt(19) != '.' || (fraction != 4 && fraction != 7 && fraction != 10)) {
+            return false;
+        }
+        for (int i = 20; i < n - 1; i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return !v.regionMatches(n - 4, "000", 0, 3); // Instant writes no all-zero group
     }
 
     private static String first(List<String> values) {

@@ -221,6 +221,8 @@ class VerifierTest {
             flatten("", doc, flat);
             flat.put("event.severity", flat.get("event.severity").asDouble());
             flat.put("event.ingested", "2026-12-05T10:00:01Z");
+            java.time.Instant t = java.time.Instant.parse(flat.get("@timestamp").asText());
+            flat.put("@timestamp", t.atOffset(java.time.ZoneOffset.ofHours(1)).toString()); // another zone
             flat.put("host.name", "indexer-1");
             out.add("{\"_index\":\"rmm\",\"_source\":" + flat + "}");
         }
