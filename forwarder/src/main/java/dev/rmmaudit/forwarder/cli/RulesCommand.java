@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
 /** Rule tooling for analysts: try rules on a file of events before deploying them. */
 @Command(name = "rules", mixinStandardHelpOptions = true,
         description = "Work with alert rules.",
-        subcommands = {RulesCommand.Test.class, RulesCommand.ListRules.class})
+        subcommands = {RulesCommand.Test.class, RulesCommand.ListRules.class, RulesCommand.Export.class})
 final class RulesCommand {
     private RulesCommand() {
     }
@@ -153,6 +153,63 @@ final class RulesCommand {
                         r.title(), r.summary());
             }
             return problems.isEmpty() ? ExitCodes.OK : ExitCodes.INVALID;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = "Write the alert rules as the SIEM's own detections: Splunk saved searches, Sentinel"
+                    + " analytics rules (ARM, over RmmAudit_CL and over CommonSecurityLog), Elasticsearch/OpenSearch"
+                    + " searches, or the Sigma files with a pySigma pipeline. Rules a target cannot express are"
+                    + " listed with the reason.",
+            exitCodeListHeading = "%nExit codes:%n",
+            exitCodeList = {"0:written", "2:the rules or options are invalid, or the files cannot be written"},
+            footerHeading = "%nExamples:%n",
+            footer = {"  forwarder rules export --target splunk --out detections",
+                "  forwarder rules export --target sentinel --rules my-rules --out detections"})
+    static final class Export implements Callable<Integer> {
+        @Option(names = "--target", required = true, paramLabel = "TARGET",
+                description = "splunk, sentinel, elastic or sigma")
+        String target;
+
+        @Option(names = "--rules", paramLabel = "DIR", description = "rule files to add to the built-in pack")
+        Path rules;
+
+        @Option(names = "--config", paramLabel = "FILE", description = "apply this configuration's rules section")
+        Path config;
+
+        @Option(names = "--out", paramLabel = "DIR", defaultValue = "detections",
+                description = "where to write (a folder per target; default: ${DEFAULT-VALUE})")
+        Path out;
+
+        @Override
+        public Integer call() {
+            if (!dev.rmmaudit.forwarder.export.RuleExport.TARGETS.contains(target)) {
+                System.err.println("--target must be one of " + dev.rmmaudit.forwarder.export.RuleExport.TARGETS
+                        + ", not " + target);
+                return ExitCodes.INVALID;
+            }
+            Problems problems = new Problems();
+            List<Rule> loaded;
+            try {
+                loaded = load(rules, config, problems);
+            } catch (ConfigException e) {
+                e.problems().forEach(p -> System.err.println("  " + p));
+                return ExitCodes.INVALID;
+            }
+            if (!problems.isEmpty()) {
+                problems.messages().forEach(p -> System.err.println("  " + p));
+                return ExitCodes.INVALID;
+            }
+            try {
+                var result = new dev.rmmaudit.forwarder.export.RuleExport(loaded).write(target, out);
+                result.files().forEach(f -> System.out.println("wrote " + f));
+                result.skipped().forEach(s -> System.out.println("left out " + (s.rule().name() != null
+                        ? s.rule().name() : s.rule().id()) + ": " + s.why()));
+                return ExitCodes.OK;
+            } catch (java.io.IOException e) {
+                System.err.println("cannot write " + out + ": " + e.getMessage());
+                return ExitCodes.INVALID;
+            }
         }
     }
 }

@@ -439,11 +439,16 @@ public final class EventMapper {
         return shown(r.m, col, Values.text(row.get(col)));
     }
 
-    /** A value as events may carry it: cut to the mapping's {@code truncate} length for its column. */
+    /** A value as events may carry it: cut to the mapping's {@code truncate} length for its column, at most 8,000. */
     private static String shown(TableMapping m, String col, String text) {
         int max = text == null ? -1 : m.maxChars(col);
-        return max < 0 || text.length() <= max ? text : text.substring(0, max) + "… (" + (text.length() - max)
-                + " more characters not forwarded)";
+        if (max < 0 || text.length() <= max) {
+            return text;
+        }
+        if (max > 0 && Character.isHighSurrogate(text.charAt(max - 1))) {
+            max--; // never half a character
+        }
+        return text.substring(0, max) + "… (" + (text.length() - max) + " more characters not forwarded)";
     }
 
     private void update(Row r) {

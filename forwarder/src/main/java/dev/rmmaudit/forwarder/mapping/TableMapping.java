@@ -54,11 +54,18 @@ public record TableMapping(
     public int maxChars(String column) {
         for (Map.Entry<String, Integer> e : truncate.entrySet()) {
             if (e.getKey().equalsIgnoreCase(column) || column(e.getKey()).equalsIgnoreCase(column)) {
-                return e.getValue();
+                return Math.min(e.getValue(), MAX_CHARS);
             }
         }
-        return -1;
+        return MAX_CHARS;
     }
+
+    /**
+     * The most characters of any value an event carries: 8,000 characters are at most 32,000 bytes of UTF-8, under
+     * Lucene's 32,766-byte limit on one term, past which Elasticsearch and OpenSearch refuse the whole document
+     * (OpenSearch's flat_object cannot ignore a long value as a keyword's ignore_above does).
+     */
+    public static final int MAX_CHARS = 8_000;
 
     /** The tables whose rows the forwarder makes itself: account statements and the inventory. */
     public static final Set<String> MADE_BY_FORWARDER = Set.of("mysql_account", "inventory_user", "inventory_summary");

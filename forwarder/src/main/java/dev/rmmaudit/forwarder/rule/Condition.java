@@ -8,7 +8,7 @@ import java.util.regex.Pattern;
  * A Sigma detection condition: {@code and}, {@code or}, {@code not}, parentheses, selection names, and
  * {@code 1 of pattern} / {@code all of pattern} ({@code pattern} a name with {@code *}, or {@code them}).
  */
-sealed interface Condition {
+public sealed interface Condition {
     /** @param selections whether the selection of a name matches (asked lazily, only as far as needed) */
     boolean test(java.util.function.Predicate<String> selections);
 

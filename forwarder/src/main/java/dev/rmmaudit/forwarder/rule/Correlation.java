@@ -10,12 +10,12 @@ import java.util.List;
  * @param field for value_count: the field whose distinct values are counted
  * @param generate whether the referenced rules also alert on their own (Sigma's default: no)
  */
-record Correlation(Type type, List<String> rules, List<String> groupBy, Duration timespan, Op op, long threshold,
+public record Correlation(Type type, List<String> rules, List<String> groupBy, Duration timespan, Op op, long threshold,
         String field, boolean generate) {
 
-    enum Type { EVENT_COUNT, VALUE_COUNT, TEMPORAL_ORDERED }
+    public enum Type { EVENT_COUNT, VALUE_COUNT, TEMPORAL_ORDERED }
 
-    enum Op {
+    public enum Op {
         GT, GTE, LT, LTE, EQ;
 
         boolean test(long count, long threshold) {

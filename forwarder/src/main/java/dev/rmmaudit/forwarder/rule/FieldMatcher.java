@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * with {@code *} and {@code ?} wildcards ({@code \*}, {@code \?}, {@code \\} for the characters themselves).
  * A null value matches an absent field. A field with several values matches when any value does.
  */
-record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns, List<String> raw, Boolean exists,
+public record FieldMatcher(String field, Set<String> modifiers, List<Pattern> patterns, List<String> raw, Boolean exists,
         boolean matchesAbsent, List<String> plain) {
 
     static final Set<String> MODIFIERS = Set.of("contains", "startswith", "endswith", "re", "exists", "all");

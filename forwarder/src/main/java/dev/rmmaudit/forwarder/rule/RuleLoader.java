@@ -298,7 +298,7 @@ public final class RuleLoader {
         }
     }
 
-    static Rule find(List<Rule> rules, String ref) {
+    public static Rule find(List<Rule> rules, String ref) {
         for (Rule r : rules) {
             if (ref.equals(r.id()) || ref.equals(r.name())) {
                 return r;
