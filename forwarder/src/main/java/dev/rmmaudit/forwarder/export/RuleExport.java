@@ -205,8 +205,10 @@ public final class RuleExport {
             try {
                 String spl = splunkSearch(r);
                 String window = shortDuration(window(r));
-                out.append('\n').append('[').append("rmm-audit - ").append(r.title().replace("[", "(")
-                        .replace("]", ")")).append("]\n");
+                out.append("\n# rule ").append(r.id()).append(r.name() == null ? "" : " (" + r.name() + ")")
+                        .append(", level ").append(r.level()).append('\n');
+                out.append('[').append("rmm-audit - ").append(r.title().replace("[", "(").replace("]", ")"))
+                        .append("]\n");
                 out.append("description = ").append(oneLine(r.description())).append('\n');
                 out.append("search = ").append(spl).append('\n');
                 out.append("dispatch.earliest_time = -").append(window).append('\n');
@@ -216,7 +218,6 @@ public final class RuleExport {
                 out.append("alert.severity = ").append(splunkSeverity(r)).append('\n');
                 out.append("alert_type = number of events\nalert_comparator = greater than\nalert_threshold = 0\n");
                 out.append("alert.track = 1\n");
-                out.append("action.rmm_audit_rule_id = ").append(r.id()).append('\n');
             } catch (Logic.Unsupported e) {
                 skipped.add(new Skipped(r, e.getMessage()));
             }

@@ -88,6 +88,16 @@ class EventMapperTest {
     }
 
     @Test
+    void map_valueLongerThanAnyIndexKeeps_isCutAt8000CharactersNeverInsideACharacter() {
+        Map<String, Object> b = user("3", "bob", "2,");
+        String huge = "a".repeat(7_999) + "\uD83D\uDE00" + "b".repeat(40_000);
+        List<SecurityEvent> e = map("users", Op.UPDATE, b, with(b, "Email", huge));
+        String to = e.get(0).changes().get("Email").to();
+        assertEquals("a".repeat(7_999) + "… (40002 more characters not forwarded)", to,
+                "the emoji's pair is not split: the cut comes before it");
+    }
+
+    @Test
     void map_deleteUser_isUserDeleted() {
         List<SecurityEvent> e = map("users", Op.DELETE, user("3", "bob", "2,"), null);
         assertEquals(List.of("user-deleted"), actions(e));
