@@ -204,7 +204,7 @@ public final class RuleExport {
         for (Rule r : alerting()) {
             try {
                 String spl = splunkSearch(r);
-                String window = shortDuration(window(r));
+                String window = shortDuration(period(r));
                 out.append("\n# rule ").append(r.id()).append(r.name() == null ? "" : " (" + r.name() + ")")
                         .append(", level ").append(r.level()).append('\n');
                 out.append('[').append("rmm-audit - ").append(r.title().replace("[", "(").replace("]", ")"))
@@ -232,10 +232,64 @@ public final class RuleExport {
             return "`rmm_audit_events` " + q.detection(r);
         }
         Correlation c = r.correlation();
+        if (c.type() == Correlation.Type.TEMPORAL_ORDERED) {
+            List<Rule> steps = temporalSteps(r);
+            String by = String.join(" ", c.groupBy());
+            return splunkStep(q, steps.get(0), by, "first_time") + " | join type=inner " + by + " [search "
+                    + splunkStep(q, steps.get(1), by, "then_time") + "] | where then_time > first_time AND then_time"
+                    + " - first_time <= " + c.timespan().toSeconds();
+        }
         String by = c.groupBy().isEmpty() ? "" : " by " + String.join(" ", c.groupBy());
         String measure = c.type() == Correlation.Type.VALUE_COUNT ? "dc(" + c.field() + ")" : "count";
         return "`rmm_audit_events` " + counted(q, r) + " | stats " + measure + " as matches" + by
                 + " | where matches " + op(c.op()) + " " + c.threshold();
+    }
+
+    /** One step of a temporal correlation in SPL: when it last happened per group ({@code as}). */
+    private String splunkStep(SplunkQuery q, Rule step, String by, String as) {
+        if (!step.isCorrelation()) {
+            return "`rmm_audit_events` " + q.detection(step) + " | stats max(_time) as " + as + " by " + by;
+        }
+        Correlation c = step.correlation();
+        String measure = c.type() == Correlation.Type.VALUE_COUNT ? "dc(" + c.field() + ")" : "count";
+        return "`rmm_audit_events` " + counted(q, step) + " | bin _time span=" + shortDuration(c.timespan())
+                + " | stats " + measure + " as matches max(_time) as " + as + " by " + by + " _time | where matches "
+                + op(c.op()) + " " + c.threshold() + " | stats max(" + as + ") as " + as + " by " + by;
+    }
+
+    /**
+     * The two rules of a temporal correlation, each a detection or a count grouped as the correlation is; what
+     * a single SIEM search can follow (the first's last time per group, then the second's within the timespan).
+     */
+    private List<Rule> temporalSteps(Rule r) {
+        Correlation c = r.correlation();
+        if (c.rules().size() != 2 || c.groupBy().isEmpty()) {
+            throw new Logic.Unsupported("a temporal correlation of other than two rules, or without group-by");
+        }
+        List<Rule> steps = new ArrayList<>();
+        for (String ref : c.rules()) {
+            Rule step = RuleLoader.find(rules, ref);
+            if (step.isCorrelation() && (step.correlation().type() == Correlation.Type.TEMPORAL_ORDERED
+                    || !step.correlation().groupBy().equals(c.groupBy()))) {
+                throw new Logic.Unsupported("a temporal correlation over a correlation grouped otherwise");
+            }
+            steps.add(step);
+        }
+        return steps;
+    }
+
+    /** How far back a rule's search must look: its window, and for a temporal correlation its steps' too. */
+    private Duration period(Rule r) {
+        Duration d = window(r);
+        if (r.isCorrelation() && r.correlation().type() == Correlation.Type.TEMPORAL_ORDERED) {
+            for (String ref : r.correlation().rules()) {
+                Rule step = RuleLoader.find(rules, ref);
+                if (step != null && step.isCorrelation()) {
+                    d = d.plus(step.correlation().timespan());
+                }
+            }
+        }
+        return d;
     }
 
     private static String cron(Duration window) {
@@ -286,7 +340,7 @@ public final class RuleExport {
                 });
                 p.put("enabled", true);
                 p.put("query", kql);
-                String period = window(r).toString();
+                String period = period(r).toString();
                 p.put("queryFrequency", period);
                 p.put("queryPeriod", period);
                 p.put("triggerOperator", "GreaterThan");
@@ -305,12 +359,23 @@ public final class RuleExport {
     /** The KQL of one rule over {@code table}. */
     String kql(Rule r, KqlQuery.Table table) {
         KqlQuery q = new KqlQuery(table);
-        String window = shortDuration(window(r));
+        String window = shortDuration(period(r));
         String head = q.base() + "\n| where TimeGenerated > ago(" + window + ")\n| where ";
         if (!r.isCorrelation()) {
             return head + q.detection(r);
         }
         Correlation c = r.correlation();
+        if (c.type() == Correlation.Type.TEMPORAL_ORDERED) {
+            List<Rule> steps = temporalSteps(r);
+            List<String> groups = c.groupBy().stream().map(q::column).map(col -> col.matches("[A-Za-z]+") ? col
+                    : groupName(col) + " = " + col).toList();
+            String by = String.join(", ", groups);
+            String on = String.join(", ", groups.stream().map(g -> g.contains(" = ") ? g.substring(0, g.indexOf(' '))
+                    : g).toList());
+            return "let First = " + kqlStep(q, head, steps.get(0), by, "FirstTime") + ";\nlet Then = "
+                    + kqlStep(q, head, steps.get(1), by, "ThenTime") + ";\nFirst\n| join kind=inner Then on " + on
+                    + "\n| where ThenTime > FirstTime and ThenTime - FirstTime <= " + shortDuration(c.timespan());
+        }
         String by = c.groupBy().isEmpty() ? "" : " by " + String.join(", ", c.groupBy().stream().map(q::column)
                 .map(col -> col.matches("[A-Za-z]+") ? col : groupName(col) + " = " + col)
                 .toList());
@@ -318,6 +383,19 @@ public final class RuleExport {
                 : "count()";
         return head + counted(q, r) + "\n| summarize Matches = " + measure + by + "\n| where Matches "
                 + op(c.op()) + " " + c.threshold();
+    }
+
+    /** One step of a temporal correlation in KQL: when it last happened per group ({@code as}). */
+    private String kqlStep(KqlQuery q, String head, Rule step, String by, String as) {
+        if (!step.isCorrelation()) {
+            return head + q.detection(step) + "\n| summarize " + as + " = max(TimeGenerated) by " + by;
+        }
+        Correlation c = step.correlation();
+        String measure = c.type() == Correlation.Type.VALUE_COUNT ? "dcount(" + q.column(c.field()) + ")"
+                : "count()";
+        return head + counted(q, step) + "\n| summarize Matches = " + measure + ", " + as + " = max(TimeGenerated) by "
+                + by + ", bin(TimeGenerated, " + shortDuration(c.timespan()) + ")\n| where Matches " + op(c.op())
+                + " " + c.threshold() + "\n| summarize " + as + " = max(" + as + ") by " + by;
     }
 
     /** A column name for a grouped expression: {@code tostring(Attributes["script.id"])} is {@code script_id}. */

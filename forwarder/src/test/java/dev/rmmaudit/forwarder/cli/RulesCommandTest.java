@@ -17,6 +17,23 @@ class RulesCommandTest {
     }
 
     @Test
+    void export_eachTarget_writesItsFilesAndNamesWhatItLeftOut() throws Exception {
+        for (String target : java.util.List.of("splunk", "sentinel", "elastic", "sigma")) {
+            String out = CliRun.run(0, "rules", "export", "--target", target, "--out", dir.toString());
+            assertTrue(out.contains("wrote " + dir.resolve(target)), out);
+            assertTrue(target.equals("sigma") || out.contains("left out login_new_source_address: reads "
+                    + "forwarder.new_source_for_user"), out);
+        }
+        assertTrue(Files.exists(dir.resolve("splunk/savedsearches.conf")));
+    }
+
+    @Test
+    void export_unknownTarget_isRefusedWithTheChoices() {
+        String out = CliRun.run(2, "rules", "export", "--target", "qradar", "--out", dir.toString());
+        assertTrue(out.contains("--target must be one of [splunk, sentinel, elastic, sigma], not qradar"), out);
+    }
+
+    @Test
     void test_sprayingSample_printsTheRuleItFires() {
         String out = run(0, "rules", "test", "--events", "../samples/rules/password_spraying.attack.jsonl");
         assertTrue(out.contains("password_spraying.attack.jsonl:5"), out);

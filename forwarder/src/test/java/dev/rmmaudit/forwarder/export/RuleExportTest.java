@@ -51,6 +51,10 @@ class RuleExportTest {
         SplunkConf.assertValid(conf);
         assertTrue(conf.contains("[rmm-audit - Burst of failed logins from one source address]"));
         assertFalse(conf.contains("[rmm-audit - Failed login]"), "a rule that only feeds a correlation");
+        assertTrue(conf.contains("| join type=inner user.target.name [search `rmm_audit_events` (event.category=\""
+                + "authentication\" AND event.outcome=\"success\") | stats max(_time) as then_time by user.target.name]"
+                + " | where then_time > first_time AND then_time - first_time <= 600"), "the temporal correlation");
+        assertEquals(4, result.skipped().size(), "only the rules on fields the forwarder derives: " + result.skipped());
     }
 
     @Test
