@@ -140,14 +140,10 @@ final class RulesCommand {
         @Override
         public Integer call() {
             Problems problems = new Problems();
-            List<Rule> loaded;
-            try {
-                loaded = load(rules, config, problems);
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
+            List<Rule> loaded = loadOrSay(rules, config, problems);
+            if (loaded == null) {
                 return ExitCodes.INVALID;
             }
-            problems.messages().forEach(p -> System.err.println("  " + p));
             for (Rule r : loaded) {
                 System.out.printf("%-13s %-32s %s  [%s]%n", r.level(), r.name() != null ? r.name() : r.id(),
                         r.title(), r.summary());
@@ -189,15 +185,8 @@ final class RulesCommand {
                 return ExitCodes.INVALID;
             }
             Problems problems = new Problems();
-            List<Rule> loaded;
-            try {
-                loaded = load(rules, config, problems);
-            } catch (ConfigException e) {
-                e.problems().forEach(p -> System.err.println("  " + p));
-                return ExitCodes.INVALID;
-            }
-            if (!problems.isEmpty()) {
-                problems.messages().forEach(p -> System.err.println("  " + p));
+            List<Rule> loaded = loadOrSay(rules, config, problems);
+            if (loaded == null || !problems.isEmpty()) {
                 return ExitCodes.INVALID;
             }
             try {
@@ -210,6 +199,18 @@ final class RulesCommand {
                 System.err.println("cannot write " + out + ": " + e.getMessage());
                 return ExitCodes.INVALID;
             }
+        }
+    }
+
+    /** The rules, with every problem printed; null when the configuration is invalid. */
+    private static List<Rule> loadOrSay(Path rules, Path config, Problems problems) {
+        try {
+            List<Rule> loaded = load(rules, config, problems);
+            problems.messages().forEach(p -> System.err.println("  " + p));
+            return loaded;
+        } catch (ConfigException e) {
+            e.problems().forEach(p -> System.err.println("  " + p));
+            return null;
         }
     }
 }

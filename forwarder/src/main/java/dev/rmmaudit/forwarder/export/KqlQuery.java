@@ -125,20 +125,25 @@ final class KqlQuery extends Logic<String> {
     /** A Sigma wildcard pattern as an RE2 regular expression (KQL's). */
     private static String regex(String w) {
         StringBuilder re = new StringBuilder();
-        for (int i = 0; i < w.length(); i++) {
-            char c = w.charAt(i);
-            if (c == '\\' && i + 1 < w.length() && "*?\\".indexOf(w.charAt(i + 1)) >= 0) {
-                re.append('\\').append(w.charAt(++i));
-            } else if (c == '*') {
+        walk(w, new WildcardParts() {
+            @Override
+            public void any() {
                 re.append(".*");
-            } else if (c == '?') {
+            }
+
+            @Override
+            public void one() {
                 re.append('.');
-            } else if ("\\.[]{}()+|^$".indexOf(c) >= 0) {
-                re.append('\\').append(c);
-            } else {
+            }
+
+            @Override
+            public void literal(char c) {
+                if ("\\.[]{}()+|^$*?".indexOf(c) >= 0) {
+                    re.append('\\');
+                }
                 re.append(c);
             }
-        }
+        });
         return re.toString();
     }
 

@@ -36,6 +36,31 @@ abstract class Logic<T> {
 
     abstract T test(String field, Test test);
 
+    /** What a Sigma wildcard pattern is made of, in order: {@code *}, {@code ?}, and literal characters. */
+    interface WildcardParts {
+        void any();
+
+        void one();
+
+        void literal(char c);
+    }
+
+    /** Walks {@code w}: {@code \*}, {@code \?} and {@code \\} are the literal characters, a lone {@code \} itself. */
+    static void walk(String w, WildcardParts parts) {
+        for (int i = 0; i < w.length(); i++) {
+            char c = w.charAt(i);
+            if (c == '\\' && i + 1 < w.length() && "*?\\".indexOf(w.charAt(i + 1)) >= 0) {
+                parts.literal(w.charAt(++i));
+            } else if (c == '*') {
+                parts.any();
+            } else if (c == '?') {
+                parts.one();
+            } else {
+                parts.literal(c);
+            }
+        }
+    }
+
     abstract T and(List<T> all);
 
     abstract T or(List<T> any);

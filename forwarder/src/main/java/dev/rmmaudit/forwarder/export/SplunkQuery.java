@@ -38,18 +38,25 @@ final class SplunkQuery extends Logic<String> {
     /** Sigma wildcards as SPL's: {@code *} as is, {@code ?} as {@code *}; an escaped {@code *} or {@code ?} cannot be. */
     private static String wildcard(String w) {
         StringBuilder out = new StringBuilder();
-        for (int i = 0; i < w.length(); i++) {
-            char c = w.charAt(i);
-            if (c == '\\' && i + 1 < w.length() && "*?\\".indexOf(w.charAt(i + 1)) >= 0) {
-                char next = w.charAt(++i);
-                if (next != '\\') {
-                    throw new Unsupported("a literal " + next + " cannot be matched in SPL search");
-                }
-                out.append('\\');
-            } else {
-                out.append(c == '?' ? '*' : c);
+        walk(w, new WildcardParts() {
+            @Override
+            public void any() {
+                out.append('*');
             }
-        }
+
+            @Override
+            public void one() {
+                out.append('*');
+            }
+
+            @Override
+            public void literal(char c) {
+                if (c == '*' || c == '?') {
+                    throw new Unsupported("a literal " + c + " cannot be matched in SPL search");
+                }
+                out.append(c);
+            }
+        });
         return out.toString();
     }
 
