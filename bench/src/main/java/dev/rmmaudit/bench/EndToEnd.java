@@ -235,11 +235,16 @@ public final class EndToEnd {
     }
 
     private static void writeBacklog(LocalServer db, int n) throws Exception {
+        writeBacklog(db, n, "b");
+    }
+
+    /** {@code n} e-mail changes ({@code <prefix><i>@bench}), 500 per transaction, over the sample's six users. */
+    static void writeBacklog(LocalServer db, int n, String prefix) throws Exception {
         try (Connection c = AutomateSample.connect(db, "labtech")) {
             c.setAutoCommit(false);
             try (PreparedStatement st = c.prepareStatement("UPDATE users SET Email = ? WHERE UserID = ?")) {
                 for (int i = 1; i <= n; i++) {
-                    st.setString(1, "b" + i + "@bench");
+                    st.setString(1, prefix + i + "@bench");
                     st.setInt(2, 1 + i % 6);
                     st.addBatch();
                     if (i % 500 == 0) {

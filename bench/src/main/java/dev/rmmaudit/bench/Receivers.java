@@ -65,6 +65,19 @@ final class Receivers {
         }
     }
 
+    /** The next octet-counted syslog frame (RFC 6587: length, space, message), or null at the end. */
+    static byte[] frame(InputStream in) throws IOException {
+        int len = 0;
+        int c;
+        while ((c = in.read()) != ' ') {
+            if (c < 0) {
+                return null;
+            }
+            len = len * 10 + (c - '0');
+        }
+        return in.readNBytes(len);
+    }
+
     /** A TCP syslog receiver with octet-counting framing. */
     static final class Syslog implements AutoCloseable {
         final Tally tally = new Tally();
@@ -96,16 +109,8 @@ final class Receivers {
 
         private void read(Socket s) {
             try (InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16)) {
-                while (true) {
-                    int len = 0;
-                    int c;
-                    while ((c = in.read()) != ' ') {
-                        if (c < 0) {
-                            return;
-                        }
-                        len = len * 10 + (c - '0');
-                    }
-                    byte[] msg = in.readNBytes(len);
+                byte[] msg;
+                while ((msg = frame(in)) != null) {
                     tally.saw(tally.marking ? new String(msg, StandardCharsets.UTF_8) : "", 1);
                 }
             } catch (IOException e) {

@@ -38,9 +38,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * written while the SIEM is down and delivered from the disk buffer once it is back. Prints a Markdown table.
  *
  * <p>Arguments: [idle seconds] [day seconds] [catch-up changes]; defaults 120 180 1000000. JVM options of the
- * forwarder: {@code FORWARDER_JVM} (default {@code -Xmx256m}, as packaging/ runs it).
+ * forwarder: {@code FORWARDER_JVM} (default: {@link #PACKAGED_JVM}, as packaging/ runs it).
  */
 public final class RunDay {
+    /** The JVM options the service definitions in packaging/ run the forwarder with. */
+    static final String PACKAGED_JVM = "-Xms16m -Xmx128m -XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m "
+            + "-XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "
+            + "-XX:+ExitOnOutOfMemoryError";
     private static final long TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in hundredths of a second
 
     private RunDay() {
@@ -50,7 +54,7 @@ public final class RunDay {
         int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 120;
         int daySeconds = args.length > 1 ? Integer.parseInt(args[1]) : 180;
         int catchUp = args.length > 2 ? Integer.parseInt(args[2]) : 1_000_000;
-        String jvm = System.getenv().getOrDefault("FORWARDER_JVM", "-Xmx256m");
+        String jvm = System.getenv().getOrDefault("FORWARDER_JVM", PACKAGED_JVM);
         Path work = Files.createTempDirectory("run-day");
         Path binary = LocalServer.findServerBinary().orElseThrow(() -> new IllegalStateException(
                 "needs a local mariadbd or mysqld (Debian: apt-get install mariadb-server)"));
@@ -183,7 +187,8 @@ public final class RunDay {
         } finally {
             LocalServer.deleteTree(work);
         }
-        System.out.printf("%n| measure | forwarder (%s) | bare engine | %n| --- | ---: | ---: |%n", jvm);
+        System.out.printf("%n| measure | forwarder (%s) | bare engine |%n| --- | ---: | ---: |%n",
+                jvm.equals(PACKAGED_JVM) ? "packaged JVM options" : jvm);
         rows.forEach(r -> System.out.printf("| %s | %s | %s |%n", r[0], r[1], r[2]));
         System.exit(0);
     }
@@ -254,21 +259,8 @@ public final class RunDay {
     }
 
     private static void writeChanges(LocalServer db, int n) {
-        try (Connection c = AutomateSample.connect(db, "labtech")) {
-            c.setAutoCommit(false);
-            try (PreparedStatement st = c.prepareStatement("UPDATE users SET Email = ? WHERE UserID = ?")) {
-                for (int i = 1; i <= n; i++) {
-                    st.setString(1, "cu" + i + "@day.example");
-                    st.setInt(2, 1 + i % 6);
-                    st.addBatch();
-                    if (i % 500 == 0) {
-                        st.executeBatch();
-                        c.commit();
-                    }
-                }
-                st.executeBatch();
-                c.commit();
-            }
+        try {
+            EndToEnd.writeBacklog(db, n, "cu");
         } catch (Exception e) {
             throw new IllegalStateException("the catch-up writes failed", e);
         }
@@ -408,16 +400,9 @@ public final class RunDay {
             // the new address (the change's "to"; its "from" is the edit before)
             java.util.regex.Pattern mark = java.util.regex.Pattern.compile("\"to\":\"(day\\d+)@day");
             try (InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16)) {
-                while (true) {
-                    int len = 0;
-                    int c;
-                    while ((c = in.read()) != ' ') {
-                        if (c < 0) {
-                            return;
-                        }
-                        len = len * 10 + (c - '0');
-                    }
-                    String msg = new String(in.readNBytes(len), StandardCharsets.UTF_8);
+                byte[] frame;
+                while ((frame = Receivers.frame(in)) != null) {
+                    String msg = new String(frame, StandardCharsets.UTF_8);
                     count.incrementAndGet();
                     if (msg.contains("user-email-changed")) {
                         java.util.regex.Matcher m = mark.matcher(msg);
