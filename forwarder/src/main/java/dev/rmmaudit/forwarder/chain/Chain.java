@@ -50,8 +50,8 @@ public final class Chain {
     /** Everything up to here is delivered; written to the state file. */
     private long committed;
     private String committedHash;
-    /** Ranges delivered out of order, by first sequence: each is {last sequence, its hash}. */
-    private final TreeMap<Long, Object[]> delivered = new TreeMap<>();
+    /** Ranges delivered out of order, by their first sequence number. */
+    private final TreeMap<Long, Range> delivered = new TreeMap<>();
 
     private Chain(ChainKey key, String stream, Path stateFile, long run, long sequence, String last) {
         this.key = key;
@@ -169,30 +169,6 @@ public final class Chain {
         return sequence;
     }
 
-    /**
-     * Sealed events {@code first}..{@code last} (whose link is {@code lastHash}) are delivered or safe on disk:
-     * once all before them are too, the committed head moves past them and is written down.
-     */
-    public synchronized void kept(long first, long last, String lastHash) {
-        if (last <= committed) {
-            return;
-        }
-        delivered.put(first, new Object[] {last, lastHash});
-        long before = committed;
-        Map.Entry<Long, Object[]> next;
-        while ((next = delivered.firstEntry()) != null && next.getKey() <= committed + 1) {
-            delivered.pollFirstEntry();
-            long end = (Long) next.getValue()[0];
-            if (end > committed) {
-                committed = end;
-                committedHash = (String) next.getValue()[1];
-            }
-        }
-        if (committed != before) {
-            save();
-        }
-    }
-
     /** Consecutive sealed events: the first's and last's sequence numbers and the last's link. */
     public record Range(long first, long last, String lastHash) {
         /** The range of {@code sealed} (in the order sealed), or null when they are none or not sealed. */
@@ -205,9 +181,27 @@ public final class Chain {
         }
     }
 
-    /** The events of {@code r} are kept; see {@link #kept(long, long, String)}. */
-    public void kept(Range r) {
-        kept(r.first(), r.last(), r.lastHash());
+    /**
+     * The sealed events of {@code r} are delivered or safe on disk: once all before them are too, the committed
+     * head moves past them and is written down.
+     */
+    public synchronized void kept(Range r) {
+        if (r.last() <= committed) {
+            return;
+        }
+        delivered.put(r.first(), r);
+        long before = committed;
+        Map.Entry<Long, Range> next;
+        while ((next = delivered.firstEntry()) != null && next.getKey() <= committed + 1) {
+            delivered.pollFirstEntry();
+            if (next.getValue().last() > committed) {
+                committed = next.getValue().last();
+                committedHash = next.getValue().lastHash();
+            }
+        }
+        if (committed != before) {
+            save();
+        }
     }
 
     private void save() {

@@ -129,10 +129,6 @@ public final class RuleExport {
      * {@code POST logs-rmm_audit-*}{@code /_search}; it alerts when {@code hits.total} is above zero, or, for a
      * correlation, when the {@code groups} aggregation has a bucket.
      */
-    static ObjectNode elasticRuleFor(List<Rule> rules, Rule r) {
-        return new RuleExport(rules).elasticRule(r);
-    }
-
     private ObjectNode elasticRule(Rule r) {
         ElasticQuery q = new ElasticQuery();
         ObjectNode doc = meta(r);
