@@ -129,8 +129,23 @@ class CrashIT {
             int inFlight = disk ? 2_000 + 64 : 64;
             assertTrue(duplicates <= ROUNDS * inFlight, "duplicates bounded by what is in flight at each kill: "
                     + duplicates);
-            assertEquals(List.of(), receiver.errors());
+            // TCP syslog has no acknowledgement: a process killed while it waits to write leaves the receiver the
+            // start of a frame as the last bytes of that connection. Its event came whole after the restart.
+            List<String> cut = receiver.cutShort();
+            assertEquals(cut.size(), receiver.errors().size(), "malformed frames besides cut ones: " + receiver.errors());
+            List<String> whole = receiver.all();
+            for (String part : cut) {
+                String p = unsealed(part);
+                assertTrue(whole.stream().anyMatch(m -> m.startsWith(p)), "a cut frame never sent whole: " + part);
+            }
+            System.err.println("[CrashIT] " + buffer + " buffer, frames cut short by a kill: " + cut.size());
         }
+    }
+
+    /** A CEF message, or the start of one, before its seal (the last extensions: a re-sent event is sealed anew). */
+    private static String unsealed(String cef) {
+        int seal = cef.indexOf(" cn1Label=");
+        return seal < 0 ? cef : cef.substring(0, seal);
     }
 
     /** Delivered e-mail changes and how often each arrived. */

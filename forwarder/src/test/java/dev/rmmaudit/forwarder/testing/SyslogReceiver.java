@@ -27,6 +27,7 @@ public final class SyslogReceiver implements AutoCloseable {
     private final List<String> messages = new CopyOnWriteArrayList<>();
     private final List<String> all = new CopyOnWriteArrayList<>();
     private final List<String> errors = new CopyOnWriteArrayList<>();
+    private final List<String> cut = new CopyOnWriteArrayList<>();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final Thread acceptor;
     private volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
@@ -56,8 +57,17 @@ public final class SyslogReceiver implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** Everything malformed, frames cut short by a closed connection among them. */
     public List<String> errors() {
         return List.copyOf(errors);
+    }
+
+    /**
+     * The frames a connection closed in the middle of (as far as they came), also counted in {@link #errors()}:
+     * what a sender killed while it waited to write leaves behind. Always the last bytes of their connection.
+     */
+    public List<String> cutShort() {
+        return List.copyOf(cut);
     }
 
     /** Waits until at least {@code n} messages arrived; returns them. */
@@ -145,6 +155,7 @@ public final class SyslogReceiver implements AutoCloseable {
         byte[] buf = in.readNBytes(len);
         if (buf.length != len) {
             errors.add("frame cut short: " + buf.length + " of " + len);
+            cut.add(new String(buf, StandardCharsets.UTF_8));
             return null;
         }
         return new String(buf, StandardCharsets.UTF_8);

@@ -2,7 +2,6 @@ package dev.rmmaudit.forwarder.sink.syslog;
 
 import dev.rmmaudit.forwarder.config.TlsConfig;
 import dev.rmmaudit.forwarder.sink.TlsContexts;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,6 +19,8 @@ import javax.net.ssl.SSLSocketFactory;
  * the connection, so a restarted receiver costs a reconnect rather than a lost batch.
  */
 final class StreamTransport implements SyslogTransport {
+    /** The most one write hands the socket, unless a single frame is longer. */
+    static final int CHUNK_BYTES = 64 * 1024;
     private final String host;
     private final int port;
     private final Duration connectTimeout;
@@ -59,8 +60,30 @@ final class StreamTransport implements SyslogTransport {
             c = connect();
             connection = c;
         }
-        c.out().write(frames.bytes(), 0, frames.size());
-        c.out().flush();
+        write(c.out(), frames);
+    }
+
+    /**
+     * Writes the batch in chunks of whole frames, each in one write. A write that must wait for the receiver
+     * can still be interrupted by the process dying, which leaves the receiver the start of a frame as the last
+     * bytes of that connection (no acknowledgement in TCP syslog tells the sender; the event is sent again
+     * after the restart); writing frame-aligned chunks, never one write across the whole batch, keeps that to
+     * the moment the socket's send buffer is full.
+     */
+    static void write(OutputStream out, Frames frames) throws IOException {
+        byte[] bytes = frames.bytes();
+        int from = 0;
+        for (int i = 0; i < frames.count(); i++) {
+            int start = frames.start(i);
+            if (frames.end(i) - from > CHUNK_BYTES && start > from) {
+                out.write(bytes, from, start - from);
+                from = start;
+            }
+        }
+        if (frames.size() > from) {
+            out.write(bytes, from, frames.size() - from);
+        }
+        out.flush();
     }
 
     private Connection connect() throws IOException {
@@ -79,7 +102,7 @@ final class StreamTransport implements SyslogTransport {
                 ssl.startHandshake();
                 s = ssl;
             }
-            return new Connection(s, new BufferedOutputStream(s.getOutputStream(), 64 * 1024), s.getInputStream());
+            return new Connection(s, s.getOutputStream(), s.getInputStream());
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
