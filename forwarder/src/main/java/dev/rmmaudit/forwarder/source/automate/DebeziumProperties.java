@@ -69,7 +69,9 @@ public final class DebeziumProperties {
         // more CPU than the rest of the pipeline (docs/performance.md); 2,048 keeps the reader as fast.
         p.setProperty("max.batch.size", Integer.toString(MAX_BATCH));
         p.setProperty("max.queue.size", Integer.toString(MAX_QUEUE));
-        p.setProperty("poll.interval.ms", "50");
+        // The longest an idle poll waits: the queue the forwarder carries hands records on 50 ms after the first
+        // one arrives (io.debezium.connector.base.ChangeEventQueue), so this sets only how often an idle engine wakes.
+        p.setProperty("poll.interval.ms", "1000");
         // Heartbeats carry the current binlog position even when the mapped tables are quiet, so the committed
         // position keeps up with a busy server (a restart re-reads less, and purged binlogs bite less).
         p.setProperty("heartbeat.interval.ms", "10000");
