@@ -35,6 +35,8 @@ final class DiskSinkWorker extends SinkWorker {
     static final String WRITE_FAILED = "forwarder-buffer-write-failed";
     /** Events read back and delivered at once at most. */
     private static final int READ_BATCH = 2_000;
+    /** How long an idle read waits for a write (which wakes it at once); stop interrupts it. */
+    private static final long IDLE_WAIT_MILLIS = 60_000;
 
     private final DiskQueue queue;
     private final BufferConfig config;
@@ -226,7 +228,7 @@ final class DiskSinkWorker extends SinkWorker {
         long wait = 500;
         while (!closed) {
             try {
-                DiskQueue.Batch batch = queue.poll(READ_BATCH, 1_000);
+                DiskQueue.Batch batch = queue.poll(READ_BATCH, IDLE_WAIT_MILLIS);
                 if (batch.records().isEmpty()) {
                     continue;
                 }

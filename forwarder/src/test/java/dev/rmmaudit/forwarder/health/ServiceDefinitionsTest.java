@@ -26,7 +26,7 @@ class ServiceDefinitionsTest {
     /** The JVM options bench/run-day measured for a small resident service (docs/operations.md, Memory). */
     static final String JVM = "-Xms16m -Xmx128m -XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m "
             + "-XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "
-            + "-XX:+ExitOnOutOfMemoryError";
+            + "-XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
 
     @Test
     void serviceDefinitions_allRunTheMeasuredJvmOptions() throws Exception {
