@@ -24,6 +24,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,14 +38,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * pushed to 5,000 computers, ScreenConnect sessions and a brute-force burst, then a day of changes (1,000,000)
  * written while the SIEM is down and delivered from the disk buffer once it is back. Prints a Markdown table.
  *
- * <p>Arguments: [idle seconds] [day seconds] [catch-up changes]; defaults 120 180 1000000. JVM options of the
+ * <p>Arguments: [idle seconds] [day seconds] [catch-up changes]; defaults 120 180 1000000; 0 leaves a phase out
+ * (after the idle phase, the forwarder's ten busiest threads in it are listed). Without the catch-up the
+ * forwarder runs with the default buffer and no metrics listener, as a default configuration does. JVM options of the
  * forwarder: {@code FORWARDER_JVM} (default: {@link #PACKAGED_JVM}, as packaging/ runs it).
  */
 public final class RunDay {
     /** The JVM options the service definitions in packaging/ run the forwarder with. */
     static final String PACKAGED_JVM = "-Xms16m -Xmx128m -XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m "
             + "-XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1 -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 "
-            + "-XX:+ExitOnOutOfMemoryError";
+            + "-XX:-UsePerfData -XX:+ExitOnOutOfMemoryError";
     private static final long TICKS = 100; // USER_HZ: /proc/<pid>/stat counts CPU in hundredths of a second
 
     private RunDay() {
@@ -59,29 +62,34 @@ public final class RunDay {
         Path binary = LocalServer.findServerBinary().orElseThrow(() -> new IllegalStateException(
                 "needs a local mariadbd or mysqld (Debian: apt-get install mariadb-server)"));
         List<String[]> rows = new ArrayList<>();
+        List<String[]> busiest = new ArrayList<>();
         try (LocalServer db = LocalServer.start(binary); Receiver siem = new Receiver()) {
             AutomateSample.load(db, "labtech");
             String password = AutomateSample.createForwarderUser(db, "forwarder");
             Path appData = work.resolve("App_Data");
             ScreenConnectSample.create(appData).close();
             Path config = work.resolve("forwarder.yml");
+            // The catch-up needs a disk buffer (the SIEM is down for a million changes) and /metrics (to count what
+            // was read); without it the forwarder runs as configured by default: memory buffer, no listener.
+            String catchUpParts = catchUp == 0 ? "" : """
+                    metrics: {listen: 127.0.0.1:%d}
+                    """.formatted(freePort());
             Files.writeString(config, """
                     sources:
                       - {type: automate, flavor: %s, host: %s, port: %d, user: forwarder,
                          password: "${FORWARDER_DB_PASSWORD}", database: labtech, serverId: 7101,
                          sslMode: disabled, stateDir: %s}
-                      - {type: screenconnect, appData: %s, pollInterval: 1s, stateDir: %s}
-                    metrics: {listen: 127.0.0.1:%d}
-                    sinks:
-                      - {name: siem, type: syslog, protocol: tcp, host: 127.0.0.1, port: %d, format: cef,
-                         buffer: {type: disk, maxBytes: 4gb}}
+                      - {type: screenconnect, appData: %s, stateDir: %s}
+                    %ssinks:
+                      - {name: siem, type: syslog, protocol: tcp, host: 127.0.0.1, port: %d, format: cef%s}
                     """.formatted(db.flavor(), db.host(), db.port(), work.resolve("state"), appData,
-                    work.resolve("sc-state"), freePort(), siem.port()));
+                    work.resolve("sc-state"), catchUpParts, siem.port(),
+                    catchUp == 0 ? "" : ",\n     buffer: {type: disk, maxBytes: 4gb}"));
             Process fwd = child(work.resolve("forwarder.log"), Map.of("FORWARDER_DB_PASSWORD", password),
                     java(jvm), "-jar", Path.of("forwarder", "target", "forwarder.jar").toString(), "run",
                     "--config", config.toString());
-            Process bare = child(null, Map.of(), java("-Xmx256m"), "-cp", Path.of("bench", "target",
-                    "benchmarks.jar").toString(), BareEngine.class.getName(), db.flavor(), db.host(),
+            Process bare = child(null, Map.of(), java("-Xmx256m"), "-cp", released() + Path.of("bench", "target",
+                    "benchmarks.jar"), BareEngine.class.getName(), db.flavor(), db.host(),
                     Integer.toString(db.port()), "forwarder", password, "labtech", "7102",
                     work.resolve("bare-state").toString());
             AtomicLong bareCount = new AtomicLong();
@@ -89,108 +97,140 @@ public final class RunDay {
             awaitLog(work.resolve("forwarder.log"), "connected to the binlog", fwd);
             Thread.sleep(5_000); // both settled
 
-            System.err.printf("idle for %d s...%n", idleSeconds);
-            Usage idleF = new Usage(fwd.pid());
-            Usage idleB = new Usage(bare.pid());
-            sample(idleSeconds, idleF, idleB);
-            rows.add(row("idle: CPU, % of one core (average)", pct(idleF.avgCpu()), pct(idleB.avgCpu())));
-            rows.add(row("idle: resident memory, MB", mb(idleF.lastRss), mb(idleB.lastRss)));
-
-            System.err.printf("a day in %d s...%n", daySeconds);
-            Usage dayF = new Usage(fwd.pid());
-            Usage dayB = new Usage(bare.pid());
-            Map<String, Long> committed = new ConcurrentHashMap<>();
-            Thread day = new Thread(() -> playDay(db, appData, daySeconds, committed), "day");
-            day.start();
-            sample(daySeconds, dayF, dayB);
-            day.join();
-            long until = System.nanoTime() + 30_000_000_000L;
-            while (System.nanoTime() < until && siem.arrivals.size() < committed.size()) {
-                Thread.sleep(100);
+            Run run = new Run(db, siem, fwd, bare, bareCount, work, appData);
+            List<Usage[]> phases = new ArrayList<>();
+            phases.add(idle(run, idleSeconds, rows, busiest));
+            if (daySeconds > 0) {
+                phases.add(day(run, daySeconds, rows));
             }
-            List<Double> latencies = new ArrayList<>();
-            committed.forEach((mark, at) -> {
-                Long got = siem.arrivals.get(mark);
-                if (got != null) {
-                    latencies.add((got - at) / 1e6);
-                }
-            });
-            Collections.sort(latencies);
-            rows.add(row("day: CPU, % of one core (average / peak second)", pct(dayF.avgCpu()) + " / "
-                    + pct(dayF.peakCpu), pct(dayB.avgCpu()) + " / " + pct(dayB.peakCpu)));
-            rows.add(row("day: resident memory, MB (peak)", mb(dayF.peakRss), mb(dayB.peakRss)));
-            rows.add(row("day: commit to SIEM, ms (p50 / p99 of " + latencies.size() + " of " + committed.size()
-                    + " edits)", latencies.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f / %.0f",
-                    latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99))), "-"));
-
-            System.err.printf("the SIEM goes down; %,d changes...%n", catchUp);
-            siem.stop();
-            Usage cuF = new Usage(fwd.pid());
-            Usage cuB = new Usage(bare.pid());
-            long bareBefore = bareCount.get();
-            long readBefore = rowsRead(work.resolve("forwarder.log"));
-            long writeStart = System.nanoTime();
-            AtomicLong writesDone = new AtomicLong();
-            Thread writer = new Thread(() -> {
-                writeChanges(db, catchUp);
-                writesDone.set(System.nanoTime());
-            }, "catch-up writer");
-            writer.start();
-            long bareDone = 0;
-            long fwdDone = 0;
-            while (bareDone == 0 || fwdDone == 0) {
-                cuF.tick();
-                cuB.tick();
-                if (bareDone == 0 && bareCount.get() - bareBefore >= catchUp) {
-                    bareDone = System.nanoTime();
-                }
-                if (fwdDone == 0 && rowsRead(work.resolve("forwarder.log")) - readBefore >= catchUp) {
-                    fwdDone = System.nanoTime();
-                }
-                if (System.nanoTime() - writeStart > 1_800_000_000_000L) {
-                    throw new IllegalStateException("the catch-up did not finish in 30 minutes");
-                }
-                Thread.sleep(1000);
+            if (catchUp > 0) {
+                phases.add(catchUp(run, catchUp, rows));
             }
-            writer.join();
-            long writeEnd = writesDone.get();
-            System.err.println("the SIEM is back...");
-            long before = siem.count.get();
-            siem.start();
-            long back = System.nanoTime();
-            long first = 0;
-            while (siem.count.get() - before < catchUp) {
-                cuF.tick();
-                Thread.sleep(200);
-                if (first == 0 && siem.count.get() > before) {
-                    first = System.nanoTime();
-                }
-                if (System.nanoTime() - back > 1_800_000_000_000L) {
-                    throw new IllegalStateException("the buffer was not delivered in 30 minutes");
-                }
-            }
-            long delivered = System.nanoTime();
-            rows.add(row(String.format(Locale.ROOT, "catch-up: the writer's %,d changes took, s", catchUp),
-                    secs(writeEnd - writeStart), ""));
-            rows.add(row(String.format(Locale.ROOT, "catch-up: %,d changes read, s from the first write", catchUp),
-                    secs(fwdDone - writeStart), secs(bareDone - writeStart)));
-            rows.add(row("catch-up: the buffer delivered once the SIEM is back, s (the first event after)",
-                    secs(delivered - back) + " (" + secs(first - back) + ")", "-"));
-            rows.add(row("catch-up: delivery from the disk buffer, events/s", String.format(Locale.ROOT, "%,.0f",
-                    catchUp / ((delivered - first) / 1e9)), "-"));
-            rows.add(row("catch-up: CPU, % of one core (average / peak second)", pct(cuF.avgCpu()) + " / "
-                    + pct(cuF.peakCpu), pct(cuB.avgCpu()) + " / " + pct(cuB.peakCpu)));
-            rows.add(row("whole run: resident memory, MB (peak)", mb(Math.max(Math.max(idleF.peakRss,
-                    dayF.peakRss), cuF.peakRss)), mb(Math.max(Math.max(idleB.peakRss, dayB.peakRss), cuB.peakRss))));
+            rows.add(row("whole run: resident memory, MB (peak)", mb(phases.stream().mapToLong(u -> u[0].peakRss).max()
+                    .orElse(0)), mb(phases.stream().mapToLong(u -> u[1].peakRss).max().orElse(0))));
             stop(fwd);
             stop(bare);
         } finally {
             LocalServer.deleteTree(work);
         }
-        System.out.printf("%n| measure | forwarder (%s) | bare engine |%n| --- | ---: | ---: |%n",
+        System.out.printf("%n| measure | forwarder (%s) | bare engine (Debezium as released) |%n| --- | ---: | ---: |%n",
                 jvm.equals(PACKAGED_JVM) ? "packaged JVM options" : jvm);
         rows.forEach(r -> System.out.printf("| %s | %s | %s |%n", r[0], r[1], r[2]));
+        System.out.printf("%n| idle: the forwarder's busiest threads | %% of one core |%n| --- | ---: |%n");
+        busiest.forEach(r -> System.out.printf("| %s | %s |%n", r[0], r[1]));
         System.exit(0);
+    }
+
+    /** What every phase works on: the database, the SIEM, the two processes measured and the bare engine's count. */
+    private record Run(LocalServer db, Receiver siem, Process fwd, Process bare, AtomicLong bareCount, Path work,
+            Path appData) {
+    }
+
+    /** Nothing happens: CPU and memory of both, and the forwarder's threads that used CPU. */
+    private static Usage[] idle(Run run, int idleSeconds, List<String[]> rows, List<String[]> busiest)
+            throws Exception {
+        System.err.printf("idle for %d s...%n", idleSeconds);
+        Usage idleF = new Usage(run.fwd().pid());
+        Usage idleB = new Usage(run.bare().pid());
+        Map<Long, ThreadCpu> threadsBefore = threadCpu(run.fwd().pid());
+        sample(idleSeconds, idleF, idleB);
+        busiest.addAll(busiestThreads(threadsBefore, threadCpu(run.fwd().pid()), idleF.lastNanos - idleF.startNanos));
+        rows.add(row("idle: CPU, % of one core (average)", pct(idleF.avgCpu()), pct(idleB.avgCpu())));
+        rows.add(row("idle: resident memory, MB", mb(idleF.lastRss), mb(idleB.lastRss)));
+        return new Usage[] {idleF, idleB};
+    }
+
+    /** The compressed day: CPU, memory and commit-to-SIEM latency. */
+    private static Usage[] day(Run run, int daySeconds, List<String[]> rows) throws Exception {
+        System.err.printf("a day in %d s...%n", daySeconds);
+        Usage dayF = new Usage(run.fwd().pid());
+        Usage dayB = new Usage(run.bare().pid());
+        Map<String, Long> committed = new ConcurrentHashMap<>();
+        Thread day = new Thread(() -> playDay(run.db(), run.appData(), daySeconds, committed), "day");
+        day.start();
+        sample(daySeconds, dayF, dayB);
+        day.join();
+        long until = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < until && run.siem().arrivals.size() < committed.size()) {
+            Thread.sleep(100);
+        }
+        List<Double> latencies = new ArrayList<>();
+        committed.forEach((mark, at) -> {
+            Long got = run.siem().arrivals.get(mark);
+            if (got != null) {
+                latencies.add((got - at) / 1e6);
+            }
+        });
+        Collections.sort(latencies);
+        rows.add(row("day: CPU, % of one core (average / peak second)", pct(dayF.avgCpu()) + " / "
+                + pct(dayF.peakCpu), pct(dayB.avgCpu()) + " / " + pct(dayB.peakCpu)));
+        rows.add(row("day: resident memory, MB (peak)", mb(dayF.peakRss), mb(dayB.peakRss)));
+        rows.add(row("day: commit to SIEM, ms (p50 / p99 of " + latencies.size() + " of " + committed.size()
+                + " edits)", latencies.isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f / %.0f",
+                latencies.get(latencies.size() / 2), latencies.get((int) (latencies.size() * 0.99))), "-"));
+        return new Usage[] {dayF, dayB};
+    }
+
+    /** A day of changes while the SIEM is down, then their delivery from the disk buffer. */
+    private static Usage[] catchUp(Run run, int catchUp, List<String[]> rows) throws Exception {
+        System.err.printf("the SIEM goes down; %,d changes...%n", catchUp);
+        run.siem().stop();
+        Usage cuF = new Usage(run.fwd().pid());
+        Usage cuB = new Usage(run.bare().pid());
+        long bareBefore = run.bareCount().get();
+        long readBefore = rowsRead(run.work().resolve("forwarder.log"));
+        long writeStart = System.nanoTime();
+        AtomicLong writesDone = new AtomicLong();
+        Thread writer = new Thread(() -> {
+            writeChanges(run.db(), catchUp);
+            writesDone.set(System.nanoTime());
+        }, "catch-up writer");
+        writer.start();
+        long bareDone = 0;
+        long fwdDone = 0;
+        while (bareDone == 0 || fwdDone == 0) {
+            cuF.tick();
+            cuB.tick();
+            if (bareDone == 0 && run.bareCount().get() - bareBefore >= catchUp) {
+                bareDone = System.nanoTime();
+            }
+            if (fwdDone == 0 && rowsRead(run.work().resolve("forwarder.log")) - readBefore >= catchUp) {
+                fwdDone = System.nanoTime();
+            }
+            if (System.nanoTime() - writeStart > 1_800_000_000_000L) {
+                throw new IllegalStateException("the catch-up did not finish in 30 minutes");
+            }
+            Thread.sleep(1000);
+        }
+        writer.join();
+        long writeEnd = writesDone.get();
+        System.err.println("the SIEM is back...");
+        long before = run.siem().count.get();
+        run.siem().start();
+        long back = System.nanoTime();
+        long first = 0;
+        while (run.siem().count.get() - before < catchUp) {
+            cuF.tick();
+            Thread.sleep(200);
+            if (first == 0 && run.siem().count.get() > before) {
+                first = System.nanoTime();
+            }
+            if (System.nanoTime() - back > 1_800_000_000_000L) {
+                throw new IllegalStateException("the buffer was not delivered in 30 minutes");
+            }
+        }
+        long delivered = System.nanoTime();
+        rows.add(row(String.format(Locale.ROOT, "catch-up: the writer's %,d changes took, s", catchUp),
+                secs(writeEnd - writeStart), ""));
+        rows.add(row(String.format(Locale.ROOT, "catch-up: %,d changes read, s from the first write", catchUp),
+                secs(fwdDone - writeStart), secs(bareDone - writeStart)));
+        rows.add(row("catch-up: the buffer delivered once the SIEM is back, s (the first event after)",
+                secs(delivered - back) + " (" + secs(first - back) + ")", "-"));
+        rows.add(row("catch-up: delivery from the disk buffer, events/s", String.format(Locale.ROOT, "%,.0f",
+                catchUp / ((delivered - first) / 1e9)), "-"));
+        rows.add(row("catch-up: CPU, % of one core (average / peak second)", pct(cuF.avgCpu()) + " / "
+                + pct(cuF.peakCpu), pct(cuB.avgCpu()) + " / " + pct(cuB.peakCpu)));
+        return new Usage[] {cuF, cuB};
     }
 
     /** The day: an edit every 2 s (marked, for latency), a login every 3 s, a ScreenConnect login every 4 s and a
@@ -333,6 +373,41 @@ public final class RunDay {
         }
     }
 
+    /** One thread's name (as the JVM gave it to the kernel, at most 15 characters) and its CPU time so far, ns. */
+    private record ThreadCpu(String name, long nanos) {
+    }
+
+    /** The CPU time of each thread of a process, by thread id, from /proc/<pid>/task (schedstat: exact, in ns). */
+    private static Map<Long, ThreadCpu> threadCpu(long pid) throws IOException {
+        Map<Long, ThreadCpu> out = new HashMap<>();
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    long nanos = Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    out.put(Long.parseLong(task.getFileName().toString()), new ThreadCpu(name, nanos));
+                } catch (IOException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The ten threads that used the most CPU between two snapshots (same names summed), as % of one core. */
+    private static List<String[]> busiestThreads(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after,
+            long nanos) {
+        Map<String, Long> byName = new HashMap<>();
+        after.forEach((tid, t) -> {
+            ThreadCpu was = before.get(tid);
+            byName.merge(t.name(), t.nanos() - (was == null ? 0 : was.nanos()), Long::sum);
+        });
+        return byName.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+                .map(e -> new String[] {e.getKey(), String.format(Locale.ROOT, "%.3f %%",
+                        100.0 * e.getValue() / nanos)}).toList();
+    }
+
     private static void sample(int seconds, Usage... usages) throws Exception {
         for (int i = 0; i < seconds; i++) {
             Thread.sleep(1000);
@@ -426,6 +501,23 @@ public final class RunDay {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Debezium's connector-common jar from the local Maven repository, first on the bare engine's class path so
+     * that it runs Debezium's classes as released, not the two the forwarder carries in their place
+     * (EventFormatter, ChangeEventQueue; docs/decisions.md); empty, with a warning, if it is not there.
+     */
+    private static String released() {
+        String version = io.debezium.connector.mysql.Module.version();
+        Path jar = Path.of(System.getProperty("user.home"), ".m2", "repository", "io", "debezium",
+                "debezium-connector-common", version, "debezium-connector-common-" + version + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            System.err.println("warning: " + jar + " not found: the bare engine runs the forwarder's replacements"
+                    + " of Debezium's EventFormatter and ChangeEventQueue");
+            return "";
+        }
+        return jar + java.io.File.pathSeparator;
     }
 
     private static String java(String options) {
