@@ -27,7 +27,7 @@ import org.apache.kafka.connect.source.SourceRecord;
  * (GEOMETRY) text of their fields; types it does not know are passed on as they are, so a column nobody has
  * seen before never breaks a row.
  */
-final class RecordConverter {
+public final class RecordConverter {
     /** Above this many table shapes (one per table, another after each ALTER TABLE) the cache starts over. */
     private static final int MAX_SHAPES = 1024;
 
@@ -48,7 +48,7 @@ final class RecordConverter {
      *     here, at conversion (see {@link #maskSecrets}), so a change stays visible and the value never reaches
      *     the rest of the forwarder
      */
-    RecordConverter(String server, Map<String, Set<String>> secretsByTable) {
+    public RecordConverter(String server, Map<String, Set<String>> secretsByTable) {
         this.server = server;
         this.secretsByTable = secretsByTable;
     }
@@ -80,7 +80,7 @@ final class RecordConverter {
      * The row change, or null for a record that is not one (tombstone, heartbeat, a schema change of a table). An
      * account statement ({@code CREATE USER}, {@code GRANT}, ...) is a row of {@value AccountStatements#TABLE}.
      */
-    RowChange convert(SourceRecord record) {
+    public RowChange convert(SourceRecord record) {
         if (!(record.value() instanceof Struct value)) {
             return null;
         }
