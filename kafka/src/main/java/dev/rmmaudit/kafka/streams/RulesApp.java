@@ -58,13 +58,7 @@ public final class RulesApp {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "rmm-audit-rules");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.putAll(settings);
-        Problems problems = new Problems();
-        String dir = p.getProperty("rmm.rules.dir");
-        List<Rule> rules = RuleLoader.load(dir == null || dir.isBlank() ? null : Path.of(dir), problems).stream()
-                // the forwarder derives these fields from state of its own install (login addresses seen, ...)
-                .filter(r -> r.fields().stream().noneMatch(f -> f.startsWith("forwarder.")))
-                .toList();
-        problems.throwIfAny();
+        List<Rule> rules = rules(p.getProperty("rmm.rules.dir"));
         int maxGroups = Integer.parseInt(p.getProperty("rmm.rules.maxGroups", "10000"));
         Topology t = topology(rules, maxGroups, p.getProperty("rmm.topic.changes", "rmm-audit.changes"),
                 p.getProperty("rmm.topic.events", "rmm-audit.events"),
@@ -74,6 +68,17 @@ public final class RulesApp {
         streams.start();
         LOG.info("{} alert rules over {}", rules.size(), p.getProperty(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
         return streams;
+    }
+
+    /** The shipped rules plus those of {@code dir} (may be null), without the rules on the forwarder's own fields. */
+    static List<Rule> rules(String dir) {
+        Problems problems = new Problems();
+        List<Rule> rules = RuleLoader.load(dir == null || dir.isBlank() ? null : Path.of(dir), problems).stream()
+                // the forwarder derives these fields from state of its own install (login addresses seen, ...)
+                .filter(r -> r.fields().stream().noneMatch(f -> f.startsWith("forwarder.")))
+                .toList();
+        problems.throwIfAny();
+        return rules;
     }
 
     static Topology topology(List<Rule> rules, int maxGroups, String changes, String events, String alerts) {
