@@ -126,8 +126,8 @@ class CrashIT {
                     + " duplicates delivered");
             // In flight at a kill: what the syslog sink had written and the binlog not yet committed (memory), or
             // what the buffer had read back and not yet acknowledged, at most one read batch (disk). The binlog
-            // position is written and synced to disk after each delivered batch; on a loaded machine a sync can
-            // take half a second, in which the writer (a change every 8 ms) adds about 60 more.
+            // position is saved after each delivered batch by a thread of its own (a file written and renamed);
+            // on a loaded machine it falls behind the sink by up to half a second: about 60 more changes.
             int inFlight = disk ? 2_000 + 128 : 128;
             assertTrue(duplicates <= ROUNDS * inFlight, "duplicates bounded by what is in flight at each kill: "
                     + duplicates);
