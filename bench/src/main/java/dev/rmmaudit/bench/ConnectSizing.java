@@ -1,6 +1,7 @@
 package dev.rmmaudit.bench;
 
 import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
+import dev.rmmaudit.kafka.connect.DebeziumRecords;
 import dev.rmmaudit.kafka.connect.SecurityEvents;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
@@ -8,8 +9,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.kafka.connect.data.Schema;
-import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.json.JsonConverter;
 import org.apache.kafka.connect.source.SourceRecord;
@@ -21,20 +20,6 @@ import org.apache.kafka.connect.source.SourceRecord;
  * takes per 1,000 users. Arguments: [records per round] [rounds] [users]; defaults 100000 7 100000.
  */
 public final class ConnectSizing {
-    private static final Schema ROW = SchemaBuilder.struct().name("srv.labtech.users.Value").optional()
-            .field("UserID", Schema.INT32_SCHEMA).field("Name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("Email", Schema.OPTIONAL_STRING_SCHEMA).field("Password", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("ClientID", Schema.OPTIONAL_STRING_SCHEMA).field("Permissions", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("Flags", Schema.OPTIONAL_INT32_SCHEMA).field("Last_Date", Schema.OPTIONAL_STRING_SCHEMA)
-            .build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mysql.Source")
-            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA)
-            .field("ts_ms", Schema.INT64_SCHEMA).build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("srv.labtech.users.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
-            .build();
-
     private ConnectSizing() {
     }
 
@@ -94,19 +79,13 @@ public final class ConnectSizing {
     /** An edit of user {@code i}: e-mail and last date changed, the password hash unchanged. */
     private static SourceRecord edit(int i) {
         int id = 1 + i % 1000;
-        Struct source = new Struct(SOURCE).put("db", "labtech").put("table", "users").put("file", "binlog.000042")
-                .put("pos", 4L + i * 300L).put("row", 0).put("ts_ms", 1_796_000_000_000L + i);
-        Struct value = new Struct(ENVELOPE).put("before", row(id, "tech" + id + "@msp.example", "2026-12-05 09:00:00"))
-                .put("after", row(id, "tech" + id + ".new" + i + "@msp.example", "2026-12-05 09:00:01"))
-                .put("source", source).put("op", "u");
-        return new SourceRecord(Map.of("server", "automate-1"), Map.of("pos", 4L + i * 300L), "automate-1.labtech.users",
-                null, Schema.STRING_SCHEMA, Integer.toString(id), ENVELOPE, value, 1_796_000_000_000L + i);
+        return DebeziumRecords.update("users", row(id, "tech" + id + "@msp.example", "2026-12-05 09:00:00"),
+                row(id, "tech" + id + ".new" + i + "@msp.example", "2026-12-05 09:00:01"), 4L + i * 300L);
     }
 
     private static Struct row(int id, String email, String lastDate) {
-        return new Struct(ROW).put("UserID", id).put("Name", "technician" + id).put("Email", email)
-                .put("Password", "*0123456789ABCDEF0123456789ABCDEF01234567").put("ClientID", "7,3,")
-                .put("Permissions", "0,").put("Flags", 1).put("Last_Date", lastDate);
+        return DebeziumRecords.user(id, "technician" + id, email, "*0123456789ABCDEF0123456789ABCDEF01234567",
+                lastDate).put("ClientID", "7,3,").put("Permissions", "0,").put("Flags", 1);
     }
 
     /** Heap used by a directory of {@code users} users (two classes each), measured around its filling. */

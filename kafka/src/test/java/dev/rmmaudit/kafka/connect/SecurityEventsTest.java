@@ -20,20 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The transform on change records shaped as Debezium's MySQL/MariaDB connectors make them. */
 class SecurityEventsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Schema ROW = SchemaBuilder.struct().name("srv.labtech.users.Value").optional()
-            .field("UserID", Schema.INT32_SCHEMA)
-            .field("Name", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("Email", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("Password", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("Last_Date", Schema.OPTIONAL_STRING_SCHEMA)
-            .build();
-    private static final Schema SOURCE = SchemaBuilder.struct().name("io.debezium.connector.mysql.Source")
-            .field("db", Schema.STRING_SCHEMA).field("table", Schema.OPTIONAL_STRING_SCHEMA)
-            .field("file", Schema.STRING_SCHEMA).field("pos", Schema.INT64_SCHEMA).field("row", Schema.INT32_SCHEMA)
-            .field("ts_ms", Schema.INT64_SCHEMA).build();
-    private static final Schema ENVELOPE = SchemaBuilder.struct().name("srv.labtech.users.Envelope")
-            .field("before", ROW).field("after", ROW).field("source", SOURCE).field("op", Schema.STRING_SCHEMA)
-            .build();
+    private static final Schema ROW = DebeziumRecords.ROW;
 
     private static SecurityEvents transform(Map<String, String> extra) {
         Map<String, String> config = new HashMap<>(Map.of("server.name", "automate-1"));
@@ -44,17 +31,11 @@ class SecurityEventsTest {
     }
 
     private static Struct row(String email, String password) {
-        return new Struct(ROW).put("UserID", 7).put("Name", "carol").put("Email", email).put("Password", password)
-                .put("Last_Date", "2026-12-05 10:00:00");
+        return DebeziumRecords.user(7, "carol", email, password, "2026-12-05 10:00:00");
     }
 
     private static SourceRecord change(String table, Struct before, Struct after) {
-        Struct source = new Struct(SOURCE).put("db", "labtech").put("table", table).put("file", "binlog.000003")
-                .put("pos", 4711L).put("row", 0).put("ts_ms", 1_796_000_000_000L);
-        Struct value = new Struct(ENVELOPE).put("before", before).put("after", after).put("source", source)
-                .put("op", "u");
-        return new SourceRecord(Map.of("server", "srv"), Map.of("file", "binlog.000003", "pos", 4711L),
-                "srv.labtech." + table, null, Schema.STRING_SCHEMA, "7", ENVELOPE, value, 1_796_000_000_000L);
+        return DebeziumRecords.update(table, before, after, 4711L);
     }
 
     @Test
