@@ -166,6 +166,13 @@ class KafkaIT {
                 }
                 assertTrue(Files.readString(worker.log).contains(plugins.resolve("rmm-audit-connect").toString()),
                         "the transform was not loaded from the worker's plugin.path");
+                try (var logs = Files.list(dir)) {
+                    for (Path log : logs.filter(f -> f.toString().endsWith(".log")).toList()) {
+                        String text = Files.readString(log);
+                        assertFalse(text.contains(password) || text.contains("HASH-kafka-it"),
+                                "the database password or the written hash in " + log);
+                    }
+                }
                 int inChanges = 0;
                 for (ConsumerRecord<String, String> r : read(broker, CHANGES)) {
                     inChanges += JSON.readTree(r.value()).size();
