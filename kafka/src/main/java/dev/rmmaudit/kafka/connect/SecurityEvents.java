@@ -3,7 +3,6 @@ package dev.rmmaudit.kafka.connect;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
 import dev.rmmaudit.forwarder.config.Secret;
 import dev.rmmaudit.forwarder.encode.CefEncoder;
 import dev.rmmaudit.forwarder.encode.EcsJsonEncoder;
@@ -111,10 +110,9 @@ public final class SecurityEvents implements Transformation<SourceRecord> {
         String host = c.getString("database.hostname");
         if (!host.isBlank()) {
             Password password = c.getPassword("database.password");
-            AutomateSourceConfig db = new AutomateSourceConfig("mysql", host, c.getInt("database.port"),
+            try (DirectoryLoader loader = new DirectoryLoader(host, c.getInt("database.port"),
                     c.getString("database.user"), new Secret(password == null ? "" : password.value()),
-                    c.getString("database.name"), 1, Path.of("."), c.getString("database.ssl.mode"), "none", Map.of());
-            try (DirectoryLoader loader = new DirectoryLoader(db)) {
+                    c.getString("database.name"), c.getString("database.ssl.mode"))) {
                 loader.load(mappings, directory).forEach(w -> LOG.warn("{}", w));
             } catch (SQLException e) {
                 // the message names host and cause, never the password

@@ -3,6 +3,7 @@ package dev.rmmaudit.forwarder.source.automate;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.rmmaudit.forwarder.config.AutomateSourceConfig;
+import dev.rmmaudit.forwarder.config.Secret;
 import dev.rmmaudit.forwarder.mapping.AutomateDirectory;
 import dev.rmmaudit.forwarder.mapping.Mappings;
 import dev.rmmaudit.forwarder.mapping.TableMapping;
@@ -31,19 +32,24 @@ public final class DirectoryLoader implements AutoCloseable {
     private final String database;
 
     public DirectoryLoader(AutomateSourceConfig c) {
+        this(c.host(), c.port(), c.user(), c.password(), c.database(), c.sslMode());
+    }
+
+    /** A loader for the database {@code database} on {@code host}; {@code sslMode} as the source's setting. */
+    public DirectoryLoader(String host, int port, String user, Secret password, String database, String sslMode) {
         HikariConfig hc = new HikariConfig();
-        hc.setJdbcUrl("jdbc:mysql://" + c.host() + ":" + c.port() + "/" + c.database()
-                + "?sslMode=" + c.sslMode().toUpperCase(Locale.ROOT)
+        hc.setJdbcUrl("jdbc:mysql://" + host + ":" + port + "/" + database
+                + "?sslMode=" + sslMode.toUpperCase(Locale.ROOT)
                 + "&allowPublicKeyRetrieval=true&connectTimeout=10000&socketTimeout=60000");
-        hc.setUsername(c.user());
-        hc.setPassword(c.password().reveal());
+        hc.setUsername(user);
+        hc.setPassword(password.reveal());
         hc.setMaximumPoolSize(2);
         hc.setMinimumIdle(0);
         hc.setPoolName("automate-directory");
         hc.setInitializationFailTimeout(-1);
         hc.setConnectionTimeout(10000);
         this.pool = new HikariDataSource(hc);
-        this.database = c.database();
+        this.database = database;
     }
 
     /** Fills {@code directory} from the database; returns warnings about mapped columns that do not exist. */
