@@ -50,7 +50,7 @@ final class RulesProcessor implements Processor<String, String, String, String> 
 
     private final List<Rule> rules;
     private final int maxGroups;
-    /** How long an event is kept for rebuilding: two of the longest correlation window, at least an hour. */
+    /** How long an event is kept for rebuilding: twice the longest correlation window (counted as at least an hour). */
     private final Duration keep;
     private final EcsJsonEncoder ecs = new EcsJsonEncoder();
     private ProcessorContext<String, String> context;

@@ -32,6 +32,14 @@ class RulesProcessorTest {
         return new TopologyTestDriver(RulesApp.topology(RulesApp.rules(null), 1000, "changes", "events", "alerts"), p);
     }
 
+    private static TestInputTopic<String, String> changes(TopologyTestDriver d) {
+        return d.createInputTopic("changes", Serdes.String().serializer(), Serdes.String().serializer());
+    }
+
+    private static TestOutputTopic<String, String> output(TopologyTestDriver d, String topic) {
+        return d.createOutputTopic(topic, Serdes.String().deserializer(), Serdes.String().deserializer());
+    }
+
     /** A failed Automate login of bob from one address, as the transform writes it (ECS). */
     private static String failure(int i) {
         return """
@@ -56,10 +64,8 @@ class RulesProcessorTest {
     @Test
     void process_changeWithTwoEvents_writesEachAlone() throws Exception {
         try (TopologyTestDriver d = driver()) {
-            TestInputTopic<String, String> in = d.createInputTopic("changes", Serdes.String().serializer(),
-                    Serdes.String().serializer());
-            TestOutputTopic<String, String> events = d.createOutputTopic("events", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> in = changes(d);
+            TestOutputTopic<String, String> events = output(d, "events");
 
             in.pipeInput("srv", "[" + failure(1) + "," + failure(2) + "]");
 
@@ -70,12 +76,9 @@ class RulesProcessorTest {
     @Test
     void process_fiveFailuresEachSentTwice_eventsOnceAndOneBurstAlertEach() throws Exception {
         try (TopologyTestDriver d = driver()) {
-            TestInputTopic<String, String> in = d.createInputTopic("changes", Serdes.String().serializer(),
-                    Serdes.String().serializer());
-            TestOutputTopic<String, String> events = d.createOutputTopic("events", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
-            TestOutputTopic<String, String> alerts = d.createOutputTopic("alerts", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> in = changes(d);
+            TestOutputTopic<String, String> events = output(d, "events");
+            TestOutputTopic<String, String> alerts = output(d, "alerts");
 
             for (int i = 1; i <= 4; i++) {
                 in.pipeInput("srv", "[" + failure(i) + "]");
@@ -95,10 +98,8 @@ class RulesProcessorTest {
     @Test
     void process_fourFailures_noAlert() throws Exception {
         try (TopologyTestDriver d = driver()) {
-            TestInputTopic<String, String> in = d.createInputTopic("changes", Serdes.String().serializer(),
-                    Serdes.String().serializer());
-            TestOutputTopic<String, String> alerts = d.createOutputTopic("alerts", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> in = changes(d);
+            TestOutputTopic<String, String> alerts = output(d, "alerts");
 
             for (int i = 1; i <= 4; i++) {
                 in.pipeInput("srv", "[" + failure(i) + "]");
@@ -111,10 +112,8 @@ class RulesProcessorTest {
     @Test
     void process_valueNotAnArrayOfEvents_skippedAndTheNextStillAlerts() throws Exception {
         try (TopologyTestDriver d = driver()) {
-            TestInputTopic<String, String> in = d.createInputTopic("changes", Serdes.String().serializer(),
-                    Serdes.String().serializer());
-            TestOutputTopic<String, String> events = d.createOutputTopic("events", Serdes.String().deserializer(),
-                    Serdes.String().deserializer());
+            TestInputTopic<String, String> in = changes(d);
+            TestOutputTopic<String, String> events = output(d, "events");
 
             in.pipeInput("srv", "CEF:0|ConnectWise|Automate|1|x|y|5|");
             in.pipeInput("srv", "{\"not\":\"an array\"}");
